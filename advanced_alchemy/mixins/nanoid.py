@@ -1,0 +1,23 @@
+"""Nano ID primary key."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from advanced_alchemy.mixins.sentinel import SentinelMixin
+from advanced_alchemy.utils.identifiers import nanoid
+
+__all__ = ("NanoIDPrimaryKey",)
+
+logger = logging.getLogger("advanced_alchemy")
+
+
+class NanoIDPrimaryKey(SentinelMixin):
+    """``id``: URL-friendly 21-character Nano ID primary key (column sized for up to 36 characters)."""
+
+    __abstract__ = True
+
+    id: Mapped[str] = mapped_column(String(36), default=nanoid, primary_key=True, nullable=False, sort_order=-100)

@@ -1,0 +1,45 @@
+"""Timezone-aware UTC datetime column type."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Optional
+
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import DateTime, TypeDecorator
+
+__all__ = ("DateTimeUTC",)
+
+
+class DateTimeUTC(TypeDecorator[datetime.datetime]):
+    """Stores aware datetimes as UTC and always returns aware UTC datetimes.
+
+    A naive datetime is rejected with ``TypeError("tzinfo is required")``: its meaning is ambiguous.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    @property
+    def python_type(self) -> type[datetime.datetime]:
+        return datetime.datetime
+
+    def process_bind_param(self, value: Optional[datetime.datetime], dialect: Dialect) -> Optional[datetime.datetime]:
+        if value is None:
+            return value
+        if not isinstance(value, datetime.datetime):
+            msg = f"DateTimeUTC expects a datetime.datetime, got {type(value).__name__}"
+            raise TypeError(msg)
+        if value.tzinfo is None or value.utcoffset() is None:
+            msg = "tzinfo is required"
+            raise TypeError(msg)
+        return value.astimezone(datetime.timezone.utc)
+
+    def process_result_value(
+        self, value: Optional[datetime.datetime], dialect: Dialect
+    ) -> Optional[datetime.datetime]:
+        if value is None:
+            return value
+        if value.tzinfo is None:
+            return value.replace(tzinfo=datetime.timezone.utc)
+        return value.astimezone(datetime.timezone.utc)

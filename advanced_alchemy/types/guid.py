@@ -1,0 +1,96 @@
+"""Platform-independent UUID column type."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from typing import Any, Optional, Union
+
+from sqlalchemy.dialects.mssql import UNIQUEIDENTIFIER as MSSQL_UNIQUEIDENTIFIER
+from sqlalchemy.dialects.oracle import RAW as ORA_RAW
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import BINARY, CHAR, TypeDecorator
+
+__all__ = ("GUID",)
+
+_NATIVE_UUID_DIALECTS = frozenset({"postgresql", "duckdb", "cockroachdb"})
+_TEXT_BIND_DIALECTS = frozenset({"postgresql", "duckdb", "cockroachdb", "mssql"})
+_RAW_BYTES_DIALECTS = frozenset({"oracle", "spanner+spanner", "spanner"})
+
+
+class GUID(TypeDecorator[uuid.UUID]):
+    """UUID stored natively where the database has a UUID type, else as 16 bytes (or 32 hex chars).
+
+    PostgreSQL, DuckDB and CockroachDB use ``UUID``; MSSQL ``UNIQUEIDENTIFIER``; Oracle ``RAW(16)``;
+    every other dialect ``BINARY(16)`` (``binary=True``, the default) or ``CHAR(32)``.
+    Values always come back as :class:`uuid.UUID`.
+    """
+
+    impl = BINARY(16)
+    cache_ok = True
+
+    @property
+    def python_type(self) -> type[uuid.UUID]:
+        return uuid.UUID
+
+    def __init__(self, *args: Any, binary: bool = True, **kwargs: Any) -> None:
+        self.binary = binary
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name in _NATIVE_UUID_DIALECTS:
+            return dialect.type_descriptor(PG_UUID())
+        if dialect.name == "oracle":
+            return dialect.type_descriptor(ORA_RAW(16))
+        if dialect.name == "mssql":
+            return dialect.type_descriptor(MSSQL_UNIQUEIDENTIFIER())
+        if self.binary:
+            return dialect.type_descriptor(BINARY(16))
+        return dialect.type_descriptor(CHAR(32))
+
+    def process_bind_param(
+        self, value: Optional[Union[bytes, str, uuid.UUID]], dialect: Dialect
+    ) -> Optional[Union[bytes, str]]:
+        if value is None:
+            return value
+        if dialect.name in _TEXT_BIND_DIALECTS:
+            return str(value)
+        as_uuid = self.to_uuid(value)
+        if as_uuid is None:
+            return None
+        if self.binary or dialect.name in _RAW_BYTES_DIALECTS:
+            return as_uuid.bytes
+        return as_uuid.hex
+
+    def process_result_value(
+        self, value: Optional[Union[bytes, str, uuid.UUID]], dialect: Dialect
+    ) -> Optional[uuid.UUID]:
+        if value is None:
+            return value
+        if value.__class__.__name__ == "UUID":
+            return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+        if dialect.name.startswith("spanner"):
+            return uuid.UUID(bytes=base64.b64decode(value))
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            return uuid.UUID(bytes=bytes(value))
+        return uuid.UUID(str(value))
+
+    @staticmethod
+    def to_uuid(value: Any) -> Optional[uuid.UUID]:
+        """Coerce a UUID, a UUID-like object, a hex string or 16 raw bytes into :class:`uuid.UUID`."""
+        if value is None or isinstance(value, uuid.UUID):
+            return value
+        if value.__class__.__name__ == "UUID":
+            return uuid.UUID(str(value))
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            return uuid.UUID(bytes=bytes(value))
+        try:
+            return uuid.UUID(hex=str(value))
+        except ValueError as exc:
+            msg = f"Invalid UUID value: {value!r}"
+            raise ValueError(msg) from exc
+
+    def compare_values(self, x: Any, y: Any) -> bool:
+        if isinstance(x, uuid.UUID) and isinstance(y, uuid.UUID):
+            return x.bytes == y.bytes
+        return bool(x == y)
