@@ -1,0 +1,89 @@
+"""The session calls an operation can ask its driver for.
+
+Operations are generators: they yield steps and receive each step's result, so one operation runs on a
+sync ``Session`` or an ``AsyncSession`` unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass
+from typing import Any, Optional, TypeVar, Union
+
+from sqlalchemy.sql import Executable
+
+__all__ = (
+    "Add",
+    "AddAll",
+    "Commit",
+    "Delete",
+    "Execute",
+    "Expunge",
+    "Flush",
+    "Operation",
+    "Refresh",
+    "Step",
+)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Execute:
+    """``session.execute(statement, params, execution_options=...)`` -> buffered ``Result``."""
+
+    statement: Executable
+    params: Optional[Union[dict[str, Any], Sequence[dict[str, Any]]]] = None
+    execution_options: Optional[dict[str, Any]] = None
+
+
+@dataclass(frozen=True)
+class Add:
+    """``session.add(instance)``."""
+
+    instance: Any
+
+
+@dataclass(frozen=True)
+class AddAll:
+    """``session.add_all(instances)``."""
+
+    instances: Sequence[Any]
+
+
+@dataclass(frozen=True)
+class Flush:
+    """``session.flush()``."""
+
+
+@dataclass(frozen=True)
+class Commit:
+    """``session.commit()``."""
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """``session.refresh(instance, attribute_names, with_for_update)``."""
+
+    instance: Any
+    attribute_names: Optional[Sequence[str]] = None
+    with_for_update: Any = None
+
+
+@dataclass(frozen=True)
+class Delete:
+    """``session.delete(instance)``."""
+
+    instance: Any
+
+
+@dataclass(frozen=True)
+class Expunge:
+    """``session.expunge(instance)`` for each instance still attached and not deleted."""
+
+    instances: Sequence[Any]
+
+
+Step = Union[Execute, Add, AddAll, Flush, Commit, Refresh, Delete, Expunge]
+Operation = Generator[Step, Any, T]
+"""An operation: yields steps, receives their results, returns its own result."""

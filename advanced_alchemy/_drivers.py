@@ -1,0 +1,93 @@
+"""The two loops that run repository operations: one on a sync ``Session``, one on an ``AsyncSession``."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from advanced_alchemy._core.steps import Add, AddAll, Commit, Delete, Execute, Expunge, Flush, Operation, Refresh, Step
+
+__all__ = ("run_async", "run_sync")
+
+T = TypeVar("T")
+
+
+def _session_only(session: Any, step: Step) -> Any:
+    """Steps that never wait on the database (the same call on sync and async sessions)."""
+    if isinstance(step, Add):
+        session.add(step.instance)
+    elif isinstance(step, AddAll):
+        session.add_all(step.instances)
+    elif isinstance(step, Expunge):
+        for instance in step.instances:
+            if instance in session:
+                session.expunge(instance)
+    return None
+
+
+def _execute_kwargs(step: Execute) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {}
+    if step.params is not None:
+        kwargs["params"] = step.params
+    if step.execution_options:
+        kwargs["execution_options"] = step.execution_options
+    return kwargs
+
+
+def _sync_step(session: Any, step: Step) -> Any:
+    if isinstance(step, Execute):
+        return session.execute(step.statement, **_execute_kwargs(step))
+    if isinstance(step, Flush):
+        return session.flush()
+    if isinstance(step, Commit):
+        return session.commit()
+    if isinstance(step, Refresh):
+        return session.refresh(step.instance, attribute_names=step.attribute_names, with_for_update=step.with_for_update)
+    if isinstance(step, Delete):
+        return session.delete(step.instance)
+    return _session_only(session, step)
+
+
+async def _async_step(session: Any, step: Step) -> Any:
+    if isinstance(step, Execute):
+        return await session.execute(step.statement, **_execute_kwargs(step))
+    if isinstance(step, Flush):
+        return await session.flush()
+    if isinstance(step, Commit):
+        return await session.commit()
+    if isinstance(step, Refresh):
+        return await session.refresh(
+            step.instance, attribute_names=step.attribute_names, with_for_update=step.with_for_update
+        )
+    if isinstance(step, Delete):
+        return await session.delete(step.instance)
+    return _session_only(session, step)
+
+
+def run_sync(session: Any, operation: Operation[T]) -> T:
+    """Run ``operation`` on a sync session."""
+    try:
+        step = next(operation)
+        while True:
+            try:
+                result = _sync_step(session, step)
+            except Exception as exc:  # noqa: BLE001 - handed to the operation, which may handle it
+                step = operation.throw(exc)
+            else:
+                step = operation.send(result)
+    except StopIteration as stop:
+        return stop.value  # type: ignore[no-any-return]
+
+
+async def run_async(session: Any, operation: Operation[T]) -> T:
+    """Run ``operation`` on an async session."""
+    try:
+        step = next(operation)
+        while True:
+            try:
+                result = await _async_step(session, step)
+            except Exception as exc:  # noqa: BLE001 - handed to the operation, which may handle it
+                step = operation.throw(exc)
+            else:
+                step = operation.send(result)
+    except StopIteration as stop:
+        return stop.value  # type: ignore[no-any-return]
