@@ -19,8 +19,24 @@ __all__ = (
     "utils",
 )
 
-_SUBMODULES = frozenset({"alembic", "base", "cli", "config", "exceptions", "extensions", "filters", "mixins",
-                         "operations", "repository", "routing", "service", "types", "utils"})
+_SUBMODULES = frozenset(
+    {
+        "alembic",
+        "base",
+        "cli",
+        "config",
+        "exceptions",
+        "extensions",
+        "filters",
+        "mixins",
+        "operations",
+        "repository",
+        "routing",
+        "service",
+        "types",
+        "utils",
+    }
+)
 
 
 def __getattr__(name: str) -> Any:

@@ -41,7 +41,9 @@ def _sync_step(session: Any, step: Step) -> Any:
     if isinstance(step, Commit):
         return session.commit()
     if isinstance(step, Refresh):
-        return session.refresh(step.instance, attribute_names=step.attribute_names, with_for_update=step.with_for_update)
+        return session.refresh(
+            step.instance, attribute_names=step.attribute_names, with_for_update=step.with_for_update
+        )
     if isinstance(step, Delete):
         return session.delete(step.instance)
     return _session_only(session, step)
@@ -70,7 +72,7 @@ def run_sync(session: Any, operation: Operation[T]) -> T:
         while True:
             try:
                 result = _sync_step(session, step)
-            except Exception as exc:  # noqa: BLE001 - handed to the operation, which may handle it
+            except Exception as exc:
                 step = operation.throw(exc)
             else:
                 step = operation.send(result)
@@ -85,7 +87,7 @@ async def run_async(session: Any, operation: Operation[T]) -> T:
         while True:
             try:
                 result = await _async_step(session, step)
-            except Exception as exc:  # noqa: BLE001 - handed to the operation, which may handle it
+            except Exception as exc:
                 step = operation.throw(exc)
             else:
                 step = operation.send(result)

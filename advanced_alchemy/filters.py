@@ -94,7 +94,7 @@ class LimitOffset(PaginationFilter):
             msg = f"LimitOffset.offset must be a non-negative integer, got {self.offset!r}"
             raise ValueError(msg)
 
-    def append_to_statement(self, statement: StatementTypeT, model: type[ModelT]) -> StatementTypeT:  # type: ignore[override]
+    def append_to_statement(self, statement: StatementTypeT, model: type[ModelT]) -> StatementTypeT:
         if isinstance(statement, Select):
             return cast("StatementTypeT", statement.limit(self.limit).offset(self.offset))
         return statement
@@ -123,12 +123,14 @@ class OrderBy(StatementFilter):
             msg = f"OrderBy.nulls must be 'first', 'last' or None, got {self.nulls!r}"
             raise ValueError(msg)
 
-    def append_to_statement(self, statement: StatementTypeT, model: type[ModelT]) -> StatementTypeT:  # type: ignore[override]
+    def append_to_statement(self, statement: StatementTypeT, model: type[ModelT]) -> StatementTypeT:
         if not isinstance(statement, Select):
             return statement
         field = resolve_field(model, self.field_name)
         if self.nulls is None:
-            return cast("StatementTypeT", statement.order_by(field.desc() if self.sort_order == "desc" else field.asc()))
+            return cast(
+                "StatementTypeT", statement.order_by(field.desc() if self.sort_order == "desc" else field.asc())
+            )
         ordering = NullsOrdering(field, descending=self.sort_order == "desc", nulls=self.nulls)
         return cast("StatementTypeT", statement.order_by(ordering))
 
@@ -158,5 +160,3 @@ def _compile_nulls_ordering(element: NullsOrdering, compiler: Any, **kw: Any) ->
         first, last = (0, 1) if element.nulls == "first" else (1, 0)
         return f"CASE WHEN {column} IS NULL THEN {first} ELSE {last} END, {column} {direction}"
     return f"{column} {direction} NULLS {element.nulls.upper()}"
-
-

@@ -56,7 +56,9 @@ def postgres_database() -> Iterator[str]:
 def mariadb_database() -> Iterator[str]:
     """Name of a MariaDB database that exists for this test run only."""
     name = f"aa_test_{RUN_ID}"
-    admin = create_engine(f"mysql+pymysql://{MARIADB_USER}@{MARIADB_HOST}:{MARIADB_PORT}/", isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        f"mysql+pymysql://{MARIADB_USER}@{MARIADB_HOST}:{MARIADB_PORT}/", isolation_level="AUTOCOMMIT"
+    )
     try:
         with admin.connect() as conn:
             conn.execute(text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
@@ -130,6 +132,8 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
     checks both forms.
     """
     name, is_async = request.param
-    handle = Backend(name, _url(name, is_async, request, tmp_path), is_async=is_async, engine_kwargs=_engine_kwargs(name))
+    handle = Backend(
+        name, _url(name, is_async, request, tmp_path), is_async=is_async, engine_kwargs=_engine_kwargs(name)
+    )
     yield handle
     handle.close()

@@ -38,11 +38,15 @@ class Awaitable_:  # noqa: N801 - mirrors the object it wraps
 def repository_class(model: type[Any], is_async: bool) -> type[Any]:
     base = SQLAlchemyAsyncRepository if is_async else SQLAlchemySyncRepository
     return types.new_class(
-        f"{model.__name__}Repository", (base[model],), exec_body=lambda ns: ns.update(model_type=model)  # type: ignore[index]
+        f"{model.__name__}Repository",
+        (base[model],),
+        exec_body=lambda ns: ns.update(model_type=model),  # type: ignore[index]
     )
 
 
-def run_scenario(backend: Backend, scenario: Callable[..., Awaitable[Any]], *models: type[Any], **repo_kwargs: Any) -> Any:
+def run_scenario(
+    backend: Backend, scenario: Callable[..., Awaitable[Any]], *models: type[Any], **repo_kwargs: Any
+) -> Any:
     """Call ``scenario(session, *repos)`` with a repository per model; session and repos are awaitable."""
 
     async def go() -> Any:

@@ -36,7 +36,9 @@ def dialect(name: str, **kwargs: Any) -> Dialect:
 
 def compile_sql(statement: ClauseElement, dialect_name: str, *, literal_binds: bool = False, **dialect_kw: Any) -> str:
     """The SQL text of ``statement`` for ``dialect_name``."""
-    compiled = statement.compile(dialect=dialect(dialect_name, **dialect_kw), compile_kwargs={"literal_binds": literal_binds})
+    compiled = statement.compile(
+        dialect=dialect(dialect_name, **dialect_kw), compile_kwargs={"literal_binds": literal_binds}
+    )
     return str(compiled)
 
 

@@ -25,7 +25,10 @@ RULES: list[tuple[str, str]] = [
     (r"\basync def ", "def "),
     (r"\bawait ", ""),
     (r"from sqlalchemy\.ext\.asyncio import AsyncSession\n", "from sqlalchemy.orm import Session\n"),
-    (r"from sqlalchemy\.ext\.asyncio\.scoping import async_scoped_session\n", "from sqlalchemy.orm.scoping import scoped_session\n"),
+    (
+        r"from sqlalchemy\.ext\.asyncio\.scoping import async_scoped_session\n",
+        "from sqlalchemy.orm.scoping import scoped_session\n",
+    ),
     (r"async_scoped_session\[AsyncSession\]", "scoped_session[Session]"),
     (r"\bAsyncSession\b", "Session"),
     (r"SQLAlchemyAsync", "SQLAlchemySync"),
@@ -33,7 +36,7 @@ RULES: list[tuple[str, str]] = [
     (r"Async repository", "Sync repository"),
     (r"Async CRUD", "Sync CRUD"),
     (
-        r'This file is the source of truth for ``_sync.py``, which ``tools/generate_sync.py`` generates from it.\n',
+        r"This file is the source of truth for ``_sync.py``, which ``tools/generate_sync.py`` generates from it.\n",
         "Generated from ``_async.py`` by ``tools/generate_sync.py``.\n",
     ),
 ]
@@ -52,7 +55,7 @@ def convert(source: str, name: str) -> str:
 def format_code(text: str) -> str:
     ruff = str(Path(sys.executable).parent / "ruff")
     for command in (["check", "--fix", "--select", "I", "--quiet"], ["format"]):
-        text = subprocess.run(  # noqa: S603
+        text = subprocess.run(
             [ruff, *command, "--stdin-filename", str(ROOT / "advanced_alchemy/repository/generated.py"), "-"],
             input=text,
             capture_output=True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Generic, Optional, TypeVar
 
 from sqlalchemy import Select
 from sqlalchemy.orm.interfaces import ORMOption
@@ -12,11 +12,13 @@ from sqlalchemy.orm.interfaces import ORMOption
 from advanced_alchemy._core.model_info import ModelInfo
 from advanced_alchemy.exceptions import ErrorMessages
 
-__all__ = ("CallContext",)
+__all__ = ("CallContext", "M")
+
+M = TypeVar("M")
 
 
 @dataclass(frozen=True)
-class CallContext:
+class CallContext(Generic[M]):
     """Everything an operation needs to know about the call, and nothing about the session."""
 
     info: ModelInfo
@@ -36,7 +38,7 @@ class CallContext:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def model(self) -> type[Any]:
+    def model(self) -> type[M]:
         return self.info.model
 
     def select(self, statement: Optional[Select[Any]] = None) -> Select[Any]:

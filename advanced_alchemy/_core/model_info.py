@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import ColumnProperty, Mapper
+from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.schema import Column
 
 __all__ = ("ModelInfo", "model_info")
@@ -19,7 +20,7 @@ class ModelInfo:
 
     model: type[Any]
     mapper: Mapper[Any]
-    pk_columns: tuple[Column[Any], ...]
+    pk_columns: tuple[ColumnElement[Any], ...]
     pk_attr_names: tuple[str, ...]
     column_attr_names: tuple[str, ...]
     columns_with_defaults: frozenset[str]
@@ -31,7 +32,7 @@ class ModelInfo:
         return len(self.pk_attr_names) > 1
 
 
-@lru_cache(maxsize=None)
+@cache
 def model_info(model: type[Any]) -> ModelInfo:
     """Cached :class:`ModelInfo` of ``model``."""
     mapper: Mapper[Any] = sa_inspect(model)

@@ -15,9 +15,10 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import InstrumentedAttribute
 
 from advanced_alchemy._core import statements as st
-from advanced_alchemy._core.context import CallContext
+from advanced_alchemy._core.context import CallContext, M
 from advanced_alchemy._core.steps import Add, AddAll, Commit, Delete, Execute, Expunge, Flush, Operation, Refresh
 from advanced_alchemy.exceptions import NotFoundError
+from advanced_alchemy.filters import resolve_field
 
 __all__ = (
     "add",
@@ -39,8 +40,14 @@ _NOT_FOUND = "No item found when one was expected"
 _DEFAULT_CHUNK = 950
 
 
-def persist(ctx: CallContext, instances: Sequence[Any], *, refresh: bool, attribute_names: Any = None,
-            with_for_update: Any = None) -> Operation[None]:
+def persist(
+    ctx: CallContext[M],
+    instances: Sequence[Any],
+    *,
+    refresh: bool,
+    attribute_names: Any = None,
+    with_for_update: Any = None,
+) -> Operation[None]:
     """Commit (``auto_commit``) or flush, refresh (``auto_refresh`` and ``refresh``), expunge (``auto_expunge``)."""
     yield Commit() if ctx.auto_commit else Flush()
     if refresh and ctx.auto_refresh:
@@ -55,14 +62,14 @@ def _scalars(result: Result[Any], unique: bool) -> list[Any]:
     return list(scalars.unique().all() if unique else scalars.all())
 
 
-def add(ctx: CallContext, data: Any) -> Operation[Any]:
+def add(ctx: CallContext[M], data: M) -> Operation[M]:
     """Add one instance; returns it with its primary key and defaults."""
     yield Add(data)
     yield from persist(ctx, [data], refresh=True)
     return data
 
 
-def add_many(ctx: CallContext, data: Sequence[Any]) -> Operation[Sequence[Any]]:
+def add_many(ctx: CallContext[M], data: Sequence[M]) -> Operation[Sequence[M]]:
     """Add instances in one flush (batched INSERTs); returns the same objects."""
     if not data:
         return data
@@ -71,7 +78,7 @@ def add_many(ctx: CallContext, data: Sequence[Any]) -> Operation[Sequence[Any]]:
     return data
 
 
-def _select_one(ctx: CallContext, statement: Any) -> Operation[Optional[Any]]:
+def _select_one(ctx: CallContext[M], statement: Any) -> Operation[Optional[M]]:
     result: Result[Any] = yield Execute(statement)
     rows = _scalars(result, ctx.uniquify)
     if len(rows) > 1:
@@ -82,11 +89,14 @@ def _select_one(ctx: CallContext, statement: Any) -> Operation[Optional[Any]]:
     return rows[0] if rows else None
 
 
-def get(ctx: CallContext, item_id: Any, *, id_attribute: Any = None, statement: Any = None,
-        with_for_update: Any = None) -> Operation[Any]:
+def get(
+    ctx: CallContext[M], item_id: Any, *, id_attribute: Any = None, statement: Any = None, with_for_update: Any = None
+) -> Operation[M]:
     """The row whose primary key (or ``id_attribute``) equals ``item_id``; missing -> ``NotFoundError``."""
     stmt = ctx.select(statement)
-    clause = st.id_clause(ctx.model, id_attribute, item_id) if id_attribute is not None else st.pk_clause(ctx.info, item_id)
+    clause = (
+        st.id_clause(ctx.model, id_attribute, item_id) if id_attribute is not None else st.pk_clause(ctx.info, item_id)
+    )
     stmt = st.apply_for_update(stmt.where(clause), with_for_update)
     instance = yield from _select_one(ctx, stmt)
     if instance is None:
@@ -96,8 +106,14 @@ def get(ctx: CallContext, item_id: Any, *, id_attribute: Any = None, statement: 
     return instance
 
 
-def get_one_or_none(ctx: CallContext, filters: Sequence[Any], kwargs: dict[str, Any], *, statement: Any = None,
-                    with_for_update: Any = None) -> Operation[Optional[Any]]:
+def get_one_or_none(
+    ctx: CallContext[M],
+    filters: Sequence[Any],
+    kwargs: dict[str, Any],
+    *,
+    statement: Any = None,
+    with_for_update: Any = None,
+) -> Operation[Optional[M]]:
     """The single match or ``None``; several -> ``MultipleResultsFoundError``."""
     stmt = st.apply_filters(ctx.select(statement), ctx.model, filters, kwargs, paginate=False)
     stmt = st.apply_for_update(stmt, with_for_update)
@@ -107,8 +123,14 @@ def get_one_or_none(ctx: CallContext, filters: Sequence[Any], kwargs: dict[str, 
     return instance
 
 
-def get_one(ctx: CallContext, filters: Sequence[Any], kwargs: dict[str, Any], *, statement: Any = None,
-            with_for_update: Any = None) -> Operation[Any]:
+def get_one(
+    ctx: CallContext[M],
+    filters: Sequence[Any],
+    kwargs: dict[str, Any],
+    *,
+    statement: Any = None,
+    with_for_update: Any = None,
+) -> Operation[M]:
     """Exactly one match; none -> ``NotFoundError``; several -> ``MultipleResultsFoundError``."""
     instance = yield from get_one_or_none(ctx, filters, kwargs, statement=statement, with_for_update=with_for_update)
     if instance is None:
@@ -116,14 +138,16 @@ def get_one(ctx: CallContext, filters: Sequence[Any], kwargs: dict[str, Any], *,
     return instance
 
 
-def _list_statement(ctx: CallContext, filters: Sequence[Any], kwargs: dict[str, Any], statement: Any,
-                    order_by: Any) -> Any:
+def _list_statement(
+    ctx: CallContext[M], filters: Sequence[Any], kwargs: dict[str, Any], statement: Any, order_by: Any
+) -> Any:
     stmt = st.apply_order_by(ctx.select(statement), ctx.model, order_by if order_by is not None else ctx.order_by)
     return st.apply_filters(stmt, ctx.model, filters, kwargs)
 
 
-def get_many(ctx: CallContext, filters: Sequence[Any], kwargs: dict[str, Any], *, statement: Any = None,
-             order_by: Any = None) -> Operation[list[Any]]:
+def get_many(
+    ctx: CallContext[M], filters: Sequence[Any], kwargs: dict[str, Any], *, statement: Any = None, order_by: Any = None
+) -> Operation[list[M]]:
     """Every match (pagination filters applied)."""
     result: Result[Any] = yield Execute(_list_statement(ctx, filters, kwargs, statement, order_by))
     instances = _scalars(result, ctx.uniquify)
@@ -132,21 +156,24 @@ def get_many(ctx: CallContext, filters: Sequence[Any], kwargs: dict[str, Any], *
     return instances
 
 
-def count(ctx: CallContext, filters: Sequence[Any], kwargs: dict[str, Any], *, statement: Any = None) -> Operation[int]:
+def count(
+    ctx: CallContext[M], filters: Sequence[Any], kwargs: dict[str, Any], *, statement: Any = None
+) -> Operation[int]:
     """Number of matches, ignoring pagination and ordering."""
     stmt = st.apply_filters(ctx.select(statement), ctx.model, filters, kwargs, paginate=False)
     result: Result[Any] = yield Execute(st.count_statement(stmt))
     return int(result.scalar_one())
 
 
-def exists(ctx: CallContext, filters: Sequence[Any], kwargs: dict[str, Any]) -> Operation[bool]:
+def exists(ctx: CallContext[M], filters: Sequence[Any], kwargs: dict[str, Any]) -> Operation[bool]:
     """Whether anything matches."""
     total = yield from count(ctx, filters, kwargs)
     return total > 0
 
 
-def get_many_and_count(ctx: CallContext, filters: Sequence[Any], kwargs: dict[str, Any], *, statement: Any = None,
-                       order_by: Any = None) -> Operation[tuple[list[Any], int]]:
+def get_many_and_count(
+    ctx: CallContext[M], filters: Sequence[Any], kwargs: dict[str, Any], *, statement: Any = None, order_by: Any = None
+) -> Operation[tuple[list[M], int]]:
     """A page of matches and the total number of matches.
 
     With window counting the page and the total come back in one round trip; a page past the end falls
@@ -172,8 +199,14 @@ def get_many_and_count(ctx: CallContext, filters: Sequence[Any], kwargs: dict[st
     return instances, total
 
 
-def update(ctx: CallContext, data: Any, *, id_attribute: Any = None, attribute_names: Any = None,
-           with_for_update: Any = None) -> Operation[Any]:
+def update(
+    ctx: CallContext[M],
+    data: Any,
+    *,
+    id_attribute: Any = None,
+    attribute_names: Any = None,
+    with_for_update: Any = None,
+) -> Operation[M]:
     """Copy the explicitly set column values of ``data`` onto the stored row and write it."""
     info = ctx.info
     item_id = _identity_of(ctx, data, id_attribute)
@@ -195,7 +228,7 @@ def update(ctx: CallContext, data: Any, *, id_attribute: Any = None, attribute_n
     return existing
 
 
-def delete(ctx: CallContext, item_id: Any, *, id_attribute: Any = None) -> Operation[Any]:
+def delete(ctx: CallContext[M], item_id: Any, *, id_attribute: Any = None) -> Operation[M]:
     """Delete the row with this primary key (missing -> ``NotFoundError``); returns the deleted instance."""
     instance = yield from get(replace(ctx, auto_expunge=False), item_id, id_attribute=id_attribute)
     yield Delete(instance)
@@ -203,8 +236,14 @@ def delete(ctx: CallContext, item_id: Any, *, id_attribute: Any = None) -> Opera
     return instance
 
 
-def delete_many(ctx: CallContext, item_ids: Sequence[Any], *, id_attribute: Any = None,
-                chunk_size: Optional[int] = None, supports_returning: bool) -> Operation[list[Any]]:
+def delete_many(
+    ctx: CallContext[M],
+    item_ids: Sequence[Any],
+    *,
+    id_attribute: Any = None,
+    chunk_size: Optional[int] = None,
+    supports_returning: bool,
+) -> Operation[list[M]]:
     """Delete every row whose key is in ``item_ids``, one statement per chunk; returns the deleted rows."""
     if chunk_size is not None and chunk_size < 1:
         msg = f"chunk_size must be at least 1, got {chunk_size}"
@@ -213,9 +252,9 @@ def delete_many(ctx: CallContext, item_ids: Sequence[Any], *, id_attribute: Any 
     size = max(1, (chunk_size or _DEFAULT_CHUNK) // max(1, len(info.pk_attr_names)))
     deleted: list[Any] = []
     for start in range(0, len(item_ids), size):
-        chunk = list(item_ids[start:start + size])
+        chunk = list(item_ids[start : start + size])
         if id_attribute is not None:
-            where = st.resolve_field(ctx.model, id_attribute).in_(chunk)
+            where = resolve_field(ctx.model, id_attribute).in_(chunk)
         else:
             where = st.pk_in_clause(info, chunk, ctx.dialect_name)
         if supports_returning:
@@ -233,7 +272,7 @@ def delete_many(ctx: CallContext, item_ids: Sequence[Any], *, id_attribute: Any 
     return deleted
 
 
-def _identity_of(ctx: CallContext, data: Any, id_attribute: Any) -> Any:
+def _identity_of(ctx: CallContext[M], data: Any, id_attribute: Any) -> Any:
     info = ctx.info
     if id_attribute is not None:
         key = id_attribute.key if isinstance(id_attribute, InstrumentedAttribute) else id_attribute
@@ -248,5 +287,5 @@ def _equal(a: Any, b: Any) -> bool:
         return True
     try:
         return bool(a == b)
-    except Exception:  # noqa: BLE001 - values that cannot be compared count as different
+    except Exception:
         return False

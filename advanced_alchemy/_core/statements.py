@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, TypeVar, Union
+from typing import Any, TypeVar, Union, cast
 
 from sqlalchemy import Select, and_, func, or_, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, RelationshipProperty, joinedload, selectinload
@@ -64,7 +64,7 @@ def apply_order_by(statement: Select[Any], model: type[Any], order_by: Any) -> S
         if isinstance(item, UnaryExpression):
             statement = statement.order_by(item)
             continue
-        if not isinstance(item, tuple) or len(item) != 2:  # noqa: PLR2004
+        if not isinstance(item, tuple) or len(item) != 2:
             msg = f"Invalid order_by {item!r}: use (field, is_descending) or an ordering expression"
             raise RepositoryError(msg)
         field = resolve_field(model, item[0])
@@ -81,7 +81,7 @@ def pk_clause(info: ModelInfo, item_id: Any) -> ColumnElement[bool]:
             raise ValueError(msg)
         return attrs[0] == item_id  # type: ignore[no-any-return]
     values = _composite_values(info, item_id)
-    return and_(*(attr == value for attr, value in zip(attrs, values)))
+    return and_(*(attr == value for attr, value in zip(attrs, values, strict=True)))
 
 
 def _composite_values(info: ModelInfo, item_id: Any) -> tuple[Any, ...]:
@@ -113,11 +113,13 @@ def pk_in_clause(info: ModelInfo, item_ids: Sequence[Any], dialect_name: str) ->
         return attrs[0].in_(list(item_ids))  # type: ignore[no-any-return]
     rows = [_composite_values(info, item_id) for item_id in item_ids]
     if dialect_name in {"mssql", "sqlite"}:
-        return or_(*(and_(*(attr == value for attr, value in zip(attrs, row))) for row in rows))
+        return or_(*(and_(*(attr == value for attr, value in zip(attrs, row, strict=True))) for row in rows))
     return tuple_(*attrs).in_(rows)
 
 
-def id_clause(model: type[Any], id_attribute: Union[str, InstrumentedAttribute[Any]], value: Any) -> ColumnElement[bool]:
+def id_clause(
+    model: type[Any], id_attribute: Union[str, InstrumentedAttribute[Any]], value: Any
+) -> ColumnElement[bool]:
     """``Model.<id_attribute> == value``."""
     return resolve_field(model, id_attribute) == value  # type: ignore[no-any-return]
 
@@ -125,7 +127,7 @@ def id_clause(model: type[Any], id_attribute: Union[str, InstrumentedAttribute[A
 def count_statement(statement: Select[Any]) -> Select[tuple[int]]:
     """``SELECT count(*)`` over ``statement`` with ordering, limit and offset removed."""
     base = statement.order_by(None).limit(None).offset(None)
-    if base._group_by_clauses or base._distinct or base._having_criteria:  # noqa: SLF001
+    if base._group_by_clauses or base._distinct or base._having_criteria:
         return select(func.count()).select_from(base.subquery())
     return base.with_only_columns(func.count(), maintain_column_froms=True)
 
@@ -144,7 +146,7 @@ def apply_for_update(statement: Select[Any], with_for_update: Any) -> Select[Any
             read=with_for_update.read,
             skip_locked=with_for_update.skip_locked,
             key_share=with_for_update.key_share,
-            of=with_for_update.of,
+            of=cast("Any", with_for_update.of),
         )
     msg = f"Invalid with_for_update value {with_for_update!r}"
     raise RepositoryError(msg)

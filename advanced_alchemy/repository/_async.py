@@ -73,7 +73,7 @@ class SQLAlchemyAsyncRepository(RepositoryBase[ModelT]):
         )
         self.cache_manager = cache_manager
 
-    async def _run(self, ctx: CallContext, operation: Operation[T]) -> T:
+    async def _run(self, ctx: CallContext[ModelT], operation: Operation[T]) -> T:
         with wrap_sqlalchemy_exception(ctx.error_messages, ctx.dialect_name, ctx.wrap_exceptions):
             return await run_async(self.session, operation)
 
@@ -82,7 +82,7 @@ class SQLAlchemyAsyncRepository(RepositoryBase[ModelT]):
         """Whether the database answers ``SELECT 1``."""
         bind = session.bind if session.bind is not None else session.get_bind()
         query = "SELECT 1 FROM DUAL" if bind.dialect.name == "oracle" else "SELECT 1"
-        return (await session.execute(text(query))).scalar_one() == 1
+        return bool((await session.execute(text(query))).scalar_one() == 1)
 
     async def add(
         self,
@@ -143,7 +143,9 @@ class SQLAlchemyAsyncRepository(RepositoryBase[ModelT]):
             uniquify=uniquify,
             bind_group=bind_group,
         )
-        operation = ops.get(ctx, item_id, id_attribute=id_attribute, statement=statement, with_for_update=with_for_update)
+        operation = ops.get(
+            ctx, item_id, id_attribute=id_attribute, statement=statement, with_for_update=with_for_update
+        )
         return await self._run(ctx, operation)
 
     async def get_one(

@@ -110,7 +110,7 @@ class RepositoryBase(Generic[ModelT]):
         uniquify: Optional[bool] = None,
         count_with_window_function: Optional[bool] = None,
         bind_group: Optional[str] = None,
-    ) -> CallContext:
+    ) -> CallContext[ModelT]:
         """Resolve one call's options against the repository defaults."""
         if uniquify is not None:
             self.uniquify = uniquify

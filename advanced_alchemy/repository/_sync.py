@@ -73,7 +73,7 @@ class SQLAlchemySyncRepository(RepositoryBase[ModelT]):
         )
         self.cache_manager = cache_manager
 
-    def _run(self, ctx: CallContext, operation: Operation[T]) -> T:
+    def _run(self, ctx: CallContext[ModelT], operation: Operation[T]) -> T:
         with wrap_sqlalchemy_exception(ctx.error_messages, ctx.dialect_name, ctx.wrap_exceptions):
             return run_sync(self.session, operation)
 
@@ -82,7 +82,7 @@ class SQLAlchemySyncRepository(RepositoryBase[ModelT]):
         """Whether the database answers ``SELECT 1``."""
         bind = session.bind if session.bind is not None else session.get_bind()
         query = "SELECT 1 FROM DUAL" if bind.dialect.name == "oracle" else "SELECT 1"
-        return (session.execute(text(query))).scalar_one() == 1
+        return bool((session.execute(text(query))).scalar_one() == 1)
 
     def add(
         self,

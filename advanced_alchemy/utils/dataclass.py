@@ -62,7 +62,7 @@ def extract_dataclass_fields(
     if common := include & exclude:
         msg = f"Fields {common} are both included and excluded."
         raise ValueError(msg)
-    selected: Iterable[Field[Any]] = fields(dt)  # type: ignore[arg-type]
+    selected: Iterable[Field[Any]] = fields(dt)
     return tuple(
         f
         for f in selected

@@ -55,7 +55,12 @@ def deprecated(
         @functools.wraps(func)
         def wrapped(*args: P.args, **kwargs: P.kwargs) -> T:
             warn_deprecation(
-                version, func.__name__, resolved_kind, removal_in=removal_in, alternative=alternative, info=info,
+                version,
+                func.__name__,
+                resolved_kind,
+                removal_in=removal_in,
+                alternative=alternative,
+                info=info,
                 pending=pending,
             )
             return func(*args, **kwargs)

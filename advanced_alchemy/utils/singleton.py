@@ -16,7 +16,7 @@ class SingletonMeta(type):
     _instances: ClassVar[dict[type, Any]] = {}
     _lock: ClassVar[threading.Lock] = threading.Lock()
 
-    def __call__(cls: type[_T], *args: Any, **kwargs: Any) -> _T:  # type: ignore[misc]
+    def __call__(cls: type[_T], *args: Any, **kwargs: Any) -> _T:
         instances = SingletonMeta._instances
         if cls not in instances:
             with SingletonMeta._lock:

@@ -218,7 +218,9 @@ def test_composite_primary_keys(backend: Backend) -> None:
     backend.create_all(PairBase.metadata, [RepoPair])
 
     async def scenario(session: Any, repo: Any) -> None:
-        await repo.add_many([RepoPair(left=i, right=r, label=f"{i}{r}") for i in (1, 2) for r in ("a", "b")], auto_commit=True)
+        await repo.add_many(
+            [RepoPair(left=i, right=r, label=f"{i}{r}") for i in (1, 2) for r in ("a", "b")], auto_commit=True
+        )
         assert (await repo.get((1, "b"))).label == "1b"
         assert (await repo.get({"left": 2, "right": "a"})).label == "2a"
         with pytest.raises(ValueError, match="composite|columns"):

@@ -96,10 +96,9 @@ def test_get_many_and_count_uses_a_window_function_in_one_round_trip() -> None:
     step = next(operation)
     assert "count(*) OVER ()" in compile_sql(step.statement, "postgresql")
     widget = Widget(id=1, name="a")
-    try:
+    with pytest.raises(StopIteration) as stop:
         operation.send(result_of([(widget, 9)]))
-    except StopIteration as stop:
-        assert stop.value == ([widget], 9)
+    assert stop.value.value == ([widget], 9)
 
 
 def test_count_strips_pagination_and_ordering() -> None:
