@@ -32,6 +32,7 @@ lint: $(STAMP_DEV)
 	$(BIN)/ruff check advanced_alchemy tests examples
 	$(BIN)/ruff format --check advanced_alchemy tests examples
 	$(BIN)/mypy --strict advanced_alchemy
+	$(BIN)/python tools/generate_sync.py --check
 
 format: $(STAMP_DEV)
 	$(BIN)/ruff check --fix advanced_alchemy tests examples
