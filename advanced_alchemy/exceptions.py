@@ -7,6 +7,7 @@ SQLAlchemy's class keeps working when a repository translated the error.
 
 from __future__ import annotations
 
+import pickle
 from typing import Any, Callable, Optional, Union
 
 import sqlalchemy.exc as sa_exc
@@ -53,6 +54,29 @@ class AdvancedAlchemyError(Exception):
     def __str__(self) -> str:
         return " ".join((*self.args, self.detail)).strip()
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuild without calling ``__init__`` (which would move the first remaining arg into ``detail``,
+        # and which some subclasses give other parameters); state that cannot be pickled (a live driver
+        # error, say) is dropped.
+        state: dict[str, Any] = {}
+        for key, value in self.__dict__.items():
+            try:
+                pickle.dumps(value)
+            except Exception:
+                continue
+            state[key] = value
+        return (_restore_error, (self.__class__, self.args, state))
+
+
+def _restore_error(
+    cls: type[AdvancedAlchemyError], args: tuple[Any, ...], state: dict[str, Any]
+) -> AdvancedAlchemyError:
+    """Unpickle an :class:`AdvancedAlchemyError` (see ``AdvancedAlchemyError.__reduce__``)."""
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class MissingDependencyError(AdvancedAlchemyError, ImportError):
     """An optional dependency a feature needs is not installed."""
@@ -82,12 +106,12 @@ class _SQLAlchemyIntegrityCompat(sa_exc.IntegrityError):
     """Makes the library's integrity errors catchable as :class:`sqlalchemy.exc.IntegrityError`.
 
     SQLAlchemy's constructor is bypassed; the attributes its handlers read are filled from the wrapped
-    error (see :func:`advanced_alchemy._errors.attach_origin`) or left empty.
+    error by :func:`advanced_alchemy._errors.wrap_sqlalchemy_exception`, or left empty.
     """
 
-    statement: Optional[str] = None  # type: ignore[assignment]
+    statement: Optional[str] = None
     params: Any = None
-    orig: Optional[BaseException] = None  # type: ignore[assignment]
+    orig: Optional[BaseException] = None
     connection_invalidated = False
     code: Optional[str] = None  # type: ignore[assignment]
     ismulti: Optional[bool] = None
@@ -104,9 +128,6 @@ class IntegrityError(RepositoryError, _SQLAlchemyIntegrityCompat):  # type: igno
 
     def __init__(self, *args: Any, detail: str = "") -> None:
         RepositoryError.__init__(self, *args, detail=detail)
-
-    def __reduce__(self) -> Any:
-        return (self.__class__, tuple(self.args), {"detail": self.detail})
 
     __repr__ = RepositoryError.__repr__
 
