@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from advanced_alchemy._core.steps import Add, AddAll, Commit, Delete, Execute, Expunge, Flush, Operation, Refresh, Step
+from advanced_alchemy._core.steps import (
+    Add,
+    AddAll,
+    BeginNested,
+    Commit,
+    Delete,
+    EndNested,
+    Execute,
+    Expunge,
+    Flush,
+    Operation,
+    Refresh,
+    Step,
+)
 
 __all__ = ("run_async", "run_sync")
 
@@ -46,6 +59,10 @@ def _sync_step(session: Any, step: Step) -> Any:
         )
     if isinstance(step, Delete):
         return session.delete(step.instance)
+    if isinstance(step, BeginNested):
+        return session.begin_nested()
+    if isinstance(step, EndNested):
+        return step.transaction.commit() if step.commit else step.transaction.rollback()
     return _session_only(session, step)
 
 
@@ -62,6 +79,10 @@ async def _async_step(session: Any, step: Step) -> Any:
         )
     if isinstance(step, Delete):
         return await session.delete(step.instance)
+    if isinstance(step, BeginNested):
+        return await session.begin_nested()
+    if isinstance(step, EndNested):
+        return await (step.transaction.commit() if step.commit else step.transaction.rollback())
     return _session_only(session, step)
 
 

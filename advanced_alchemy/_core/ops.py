@@ -6,17 +6,33 @@ drivers run the same operation object, so behaviour cannot drift between the two
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any, Optional
 
 from sqlalchemy import Result, func, inspect, over
 from sqlalchemy import delete as sql_delete
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import tuple_ as sql_tuple
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import InstrumentedAttribute
 
 from advanced_alchemy._core import statements as st
 from advanced_alchemy._core.context import CallContext, M
-from advanced_alchemy._core.steps import Add, AddAll, Commit, Delete, Execute, Expunge, Flush, Operation, Refresh
+from advanced_alchemy._core.steps import (
+    Add,
+    AddAll,
+    BeginNested,
+    Commit,
+    Delete,
+    EndNested,
+    Execute,
+    Expunge,
+    Flush,
+    Operation,
+    Refresh,
+)
 from advanced_alchemy.exceptions import NotFoundError
 from advanced_alchemy.filters import resolve_field
 
@@ -38,6 +54,7 @@ __all__ = (
 
 _NOT_FOUND = "No item found when one was expected"
 _DEFAULT_CHUNK = 950
+_NO_SAVEPOINT_DIALECTS = frozenset({"duckdb"})
 
 
 def persist(
@@ -289,3 +306,248 @@ def _equal(a: Any, b: Any) -> bool:
         return bool(a == b)
     except Exception:
         return False
+
+
+def _now_utc() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def _row_dict(info: Any, item: Any) -> dict[str, Any]:
+    if isinstance(item, dict):
+        return dict(item)
+    state = inspect(item)
+    return {key: state.dict[key] for key in info.column_attr_names if key in state.dict}
+
+
+def update_many(ctx: CallContext[M], data: Sequence[Any]) -> Operation[list[M]]:
+    """Update rows by primary key in one executemany ``UPDATE``; returns the updated rows, reloaded.
+
+    ``updated_at`` (when the model has it) is set to the time of the write unless the caller set it.
+    """
+    info = ctx.info
+    if not data:
+        return []
+    stamp = "updated_at" in info.column_attr_names
+    now = _now_utc()
+    payload: list[dict[str, Any]] = []
+    for item in data:
+        row = _row_dict(info, item)
+        if any(row.get(name) is None for name in info.pk_attr_names):
+            msg = f"update_many needs the primary key {info.pk_attr_names} on every item; missing in {row!r}"
+            raise ValueError(msg)
+        if stamp and not _updated_at_set_by_caller(item):
+            row["updated_at"] = now
+        payload.append(row)
+    yield Execute(sql_update(ctx.model), payload)
+    ids = [
+        tuple(row[name] for name in info.pk_attr_names) if info.has_composite_pk else row[info.pk_attr_names[0]]
+        for row in payload
+    ]
+    reload = ctx.select().where(st.pk_in_clause(info, ids, ctx.dialect_name))
+    result: Result[Any] = yield Execute(reload.execution_options(populate_existing=True))
+    rows = _scalars(result, ctx.uniquify)
+    yield from persist(ctx, rows, refresh=False)
+    return rows
+
+
+def _updated_at_set_by_caller(item: Any) -> bool:
+    if isinstance(item, dict):
+        return item.get("updated_at") is not None
+    return bool(inspect(item).attrs["updated_at"].history.added)
+
+
+def delete_where(
+    ctx: CallContext[M], filters: Sequence[Any], kwargs: dict[str, Any], *, sanity_check: bool, supports_returning: bool
+) -> Operation[list[M]]:
+    """Delete every row matching the filters (pagination ignored); returns the deleted rows."""
+    statement = st.apply_filters(sql_delete(ctx.model), ctx.model, filters, kwargs, paginate=False)
+    if supports_returning:
+        result: Result[Any] = yield Execute(statement.returning(ctx.model))
+        deleted = _scalars(result, False)
+    else:
+        deleted = yield from get_many(replace(ctx, auto_expunge=False), [f for f in filters if not _is_page(f)], kwargs)
+        outcome: Result[Any] = yield Execute(statement)
+        rowcount = getattr(outcome, "rowcount", -1)
+        if sanity_check and rowcount >= 0 and rowcount != len(deleted):
+            from advanced_alchemy.exceptions import RepositoryError
+
+            msg = "Deleted count does not match fetched count. Rollback issued."
+            raise RepositoryError(msg)
+    yield from persist(ctx, [], refresh=False)
+    if ctx.auto_expunge and deleted:
+        yield Expunge(deleted)
+    return deleted
+
+
+def _is_page(item: Any) -> bool:
+    from advanced_alchemy.filters import PaginationFilter
+
+    return isinstance(item, PaginationFilter)
+
+
+def _copy_values(info: Any, source: Any, target: Any, *, include_none: bool) -> bool:
+    """Copy column values set on ``source`` onto ``target``; returns whether anything changed."""
+    changed = False
+    values = _row_dict(info, source)
+    for key, value in values.items():
+        if key in info.pk_attr_names or (value is None and not include_none):
+            continue
+        if not _equal(getattr(target, key), value):
+            setattr(target, key, value)
+            changed = True
+    return changed
+
+
+def upsert(
+    ctx: CallContext[M], data: M, *, match_fields: Any, attribute_names: Any = None, with_for_update: Any = None
+) -> Operation[M]:
+    """Update the row matching ``data`` (by ``match_fields``, else primary key, else all values) or insert it."""
+    info = ctx.info
+    fields = [match_fields] if isinstance(match_fields, str) else list(match_fields or [])
+    values = _row_dict(info, data)
+    if fields:
+        match = {name: getattr(data, name) for name in fields if getattr(data, name, None) is not None}
+    elif all(values.get(name) is not None for name in info.pk_attr_names):
+        match = {name: values[name] for name in info.pk_attr_names}
+    else:
+        match = {k: v for k, v in values.items() if k not in info.pk_attr_names}
+    existing: Optional[M] = None
+    if match:
+        existing = yield from get_one_or_none(replace(ctx, auto_expunge=False), [], match)
+    if existing is None:
+        added: M = yield from add(ctx, data)
+        return added
+    _copy_values(info, data, existing, include_none=True)
+    yield from persist(ctx, [existing], refresh=True, attribute_names=attribute_names, with_for_update=with_for_update)
+    return existing
+
+
+def _match_filter(match_fields: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+    fields = [match_fields] if isinstance(match_fields, str) else list(match_fields or [])
+    if not fields:
+        return dict(kwargs)
+    return {name: kwargs[name] for name in fields if kwargs.get(name) is not None}
+
+
+def get_or_upsert(
+    ctx: CallContext[M],
+    filters: Sequence[Any],
+    kwargs: dict[str, Any],
+    *,
+    match_fields: Any,
+    upsert: bool,
+    attribute_names: Any = None,
+    with_for_update: Any = None,
+) -> Operation[tuple[M, bool]]:
+    """The matching row (updated with ``kwargs`` when ``upsert``) or a new one.
+
+    The insert runs in a savepoint: when a concurrent writer inserted the same row first, the savepoint is
+    rolled back and that row is returned instead, so racing callers end with one row and no error.
+    """
+    match = _match_filter(match_fields, kwargs)
+    lookup = replace(ctx, auto_expunge=False)
+    existing = yield from get_one_or_none(lookup, filters, match)
+    if existing is None:
+        instance = ctx.model(**kwargs)
+        if ctx.dialect_name in _NO_SAVEPOINT_DIALECTS:
+            yield Add(instance)
+            yield from persist(
+                ctx, [instance], refresh=True, attribute_names=attribute_names, with_for_update=with_for_update
+            )
+            return instance, True
+        savepoint = yield BeginNested()
+        try:
+            yield Add(instance)
+            yield Flush()
+        except sa_exc.IntegrityError:
+            yield EndNested(savepoint, commit=False)
+            # a locking read sees the competing writer's committed row even under REPEATABLE READ (InnoDB)
+            locking = ctx.dialect_name in {"mysql", "mariadb"}
+            existing = yield from get_one_or_none(lookup, filters, match, with_for_update=locking or None)
+            if existing is None:
+                raise
+        else:
+            yield EndNested(savepoint, commit=True)
+            yield from persist(
+                ctx, [instance], refresh=True, attribute_names=attribute_names, with_for_update=with_for_update
+            )
+            return instance, True
+    if upsert:
+        changed = False
+        for key, value in kwargs.items():
+            if not _equal(getattr(existing, key), value):
+                setattr(existing, key, value)
+                changed = True
+        if changed:
+            yield from persist(
+                ctx, [existing], refresh=True, attribute_names=attribute_names, with_for_update=with_for_update
+            )
+    if ctx.auto_expunge:
+        yield Expunge([existing])
+    return existing, False
+
+
+def get_and_update(
+    ctx: CallContext[M],
+    filters: Sequence[Any],
+    kwargs: dict[str, Any],
+    *,
+    match_fields: Any,
+    attribute_names: Any = None,
+    with_for_update: Any = None,
+) -> Operation[tuple[M, bool]]:
+    """The matching row (missing -> ``NotFoundError``) updated with ``kwargs``; returns whether it changed."""
+    existing = yield from get_one(replace(ctx, auto_expunge=False), filters, _match_filter(match_fields, kwargs))
+    changed = False
+    for key, value in kwargs.items():
+        if not _equal(getattr(existing, key), value):
+            setattr(existing, key, value)
+            changed = True
+    if changed:
+        yield from persist(
+            ctx, [existing], refresh=True, attribute_names=attribute_names, with_for_update=with_for_update
+        )
+    elif ctx.auto_expunge:
+        yield Expunge([existing])
+    return existing, changed
+
+
+def upsert_many(ctx: CallContext[M], data: Sequence[M], *, match_fields: Any) -> Operation[list[M]]:
+    """Insert or update many rows: rows matching an existing one on the whole ``match_fields`` tuple are
+    updated in one executemany ``UPDATE``, the rest inserted in one batched ``INSERT``; one flush/commit.
+
+    Returns the rows in input order. A batch that repeats a match key raises ``ValueError``.
+    """
+    info = ctx.info
+    if not data:
+        return []
+    fields = [match_fields] if isinstance(match_fields, str) else list(match_fields or info.pk_attr_names)
+    keys = [tuple(getattr(item, name) for name in fields) for item in data]
+    complete = [key for key in keys if all(part is not None for part in key)]
+    if len(set(complete)) != len(complete):
+        msg = f"upsert_many got the same {fields} more than once in one batch"
+        raise ValueError(msg)
+    existing_by_key: dict[tuple[Any, ...], Any] = {}
+    if complete:
+        columns = [resolve_field(ctx.model, name) for name in fields]
+        where = columns[0].in_([k[0] for k in complete]) if len(columns) == 1 else sql_tuple(*columns).in_(complete)
+        found: Result[Any] = yield Execute(ctx.select().where(where))
+        for row in _scalars(found, ctx.uniquify):
+            existing_by_key[tuple(getattr(row, name) for name in fields)] = row
+    results: list[Any] = []
+    to_insert: list[Any] = []
+    for item, key in zip(data, keys, strict=True):
+        current = existing_by_key.get(key)
+        if current is None:
+            to_insert.append(item)
+            results.append(item)
+        else:
+            _copy_values(info, item, current, include_none=False)
+            if inspect(item, raiseerr=True).transient:
+                for name in info.pk_attr_names:
+                    setattr(item, name, getattr(current, name))
+            results.append(current)
+    if to_insert:
+        yield AddAll(to_insert)
+    yield from persist(ctx, results, refresh=False)
+    return results

@@ -15,8 +15,10 @@ from sqlalchemy.sql import Executable
 __all__ = (
     "Add",
     "AddAll",
+    "BeginNested",
     "Commit",
     "Delete",
+    "EndNested",
     "Execute",
     "Expunge",
     "Flush",
@@ -84,6 +86,19 @@ class Expunge:
     instances: Sequence[Any]
 
 
-Step = Union[Execute, Add, AddAll, Flush, Commit, Refresh, Delete, Expunge]
+@dataclass(frozen=True)
+class BeginNested:
+    """``session.begin_nested()`` -> the savepoint transaction."""
+
+
+@dataclass(frozen=True)
+class EndNested:
+    """Commit (``commit=True``) or roll back the savepoint ``transaction``."""
+
+    transaction: Any
+    commit: bool
+
+
+Step = Union[Execute, Add, AddAll, Flush, Commit, Refresh, Delete, Expunge, BeginNested, EndNested]
 Operation = Generator[Step, Any, T]
 """An operation: yields steps, receives their results, returns its own result."""

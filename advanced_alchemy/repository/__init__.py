@@ -2,9 +2,19 @@
 
 from advanced_alchemy._errors import DEFAULT_ERROR_MESSAGE_TEMPLATES
 from advanced_alchemy.exceptions import ErrorMessages
-from advanced_alchemy.repository._async import SQLAlchemyAsyncRepository
+from advanced_alchemy.repository._async import (
+    SQLAlchemyAsyncQueryRepository,
+    SQLAlchemyAsyncRepository,
+    SQLAlchemyAsyncSlugRepository,
+)
 from advanced_alchemy.repository._base import ModelT
-from advanced_alchemy.repository._sync import SQLAlchemySyncRepository
+from advanced_alchemy.repository._sync import (
+    SQLAlchemySyncQueryRepository,
+    SQLAlchemySyncRepository,
+    SQLAlchemySyncSlugRepository,
+)
+from advanced_alchemy.repository._util import get_instrumented_attr, model_from_dict
+from advanced_alchemy.repository.typing import ModelOrRowMappingT, OrderingPair
 from advanced_alchemy.utils.dataclass import Empty, EmptyType
 
 __all__ = (
@@ -12,7 +22,15 @@ __all__ = (
     "Empty",
     "EmptyType",
     "ErrorMessages",
+    "ModelOrRowMappingT",
     "ModelT",
+    "OrderingPair",
+    "SQLAlchemyAsyncQueryRepository",
     "SQLAlchemyAsyncRepository",
+    "SQLAlchemyAsyncSlugRepository",
+    "SQLAlchemySyncQueryRepository",
     "SQLAlchemySyncRepository",
+    "SQLAlchemySyncSlugRepository",
+    "get_instrumented_attr",
+    "model_from_dict",
 )

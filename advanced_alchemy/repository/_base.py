@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+import string
 from typing import Any, ClassVar, Generic, Optional, TypeVar, Union, cast
 
 from sqlalchemy import Select, select
@@ -15,10 +17,16 @@ from advanced_alchemy.base import ModelProtocol
 from advanced_alchemy.exceptions import ErrorMessages, NotFoundError
 from advanced_alchemy.utils.dataclass import Empty, EmptyType
 
-__all__ = ("ModelT", "RepositoryBase")
+__all__ = ("ModelT", "RepositoryBase", "random_suffix")
 
 ModelT = TypeVar("ModelT", bound=ModelProtocol)
 T = TypeVar("T")
+
+
+def random_suffix(length: int = 4) -> str:
+    """Random ``[a-z0-9]`` text, used to make a taken slug unique."""
+    alphabet = string.ascii_lowercase + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(length))
 
 
 def _dialect_name(session: Any) -> str:

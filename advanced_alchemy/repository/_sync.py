@@ -9,22 +9,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, List, Optional, TypeVar, Union
 
-from sqlalchemy import Select, text
+from sqlalchemy import Result, Row, Select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.orm.scoping import scoped_session
 from sqlalchemy.sql import ColumnElement
 
-from advanced_alchemy._core import ops
+from advanced_alchemy._core import ops, query_ops
 from advanced_alchemy._core.context import CallContext
 from advanced_alchemy._core.steps import Operation
 from advanced_alchemy._drivers import run_sync
 from advanced_alchemy.exceptions import ErrorMessages, wrap_sqlalchemy_exception
 from advanced_alchemy.filters import StatementFilter
-from advanced_alchemy.repository._base import ModelT, RepositoryBase
+from advanced_alchemy.repository._base import ModelT, RepositoryBase, random_suffix
 from advanced_alchemy.utils.dataclass import Empty, EmptyType
 from advanced_alchemy.utils.deprecation import warn_deprecation
+from advanced_alchemy.utils.text import slugify
 
-__all__ = ("SQLAlchemySyncRepository",)
+__all__ = ("SQLAlchemySyncQueryRepository", "SQLAlchemySyncRepository", "SQLAlchemySyncSlugRepository")
 
 T = TypeVar("T")
 FilterArg = Union[StatementFilter, ColumnElement[bool]]
@@ -440,3 +441,310 @@ class SQLAlchemySyncRepository(RepositoryBase[ModelT]):
             ctx, item_ids, id_attribute=id_attribute, chunk_size=chunk_size, supports_returning=self._delete_returning
         )
         return self._run(ctx, operation)
+
+    def update_many(
+        self,
+        data: List[ModelT],
+        *,
+        auto_commit: Optional[bool] = None,
+        auto_expunge: Optional[bool] = None,
+        error_messages: Messages = Empty,
+        load: Any = None,
+        execution_options: Optional[dict[str, Any]] = None,
+        uniquify: Optional[bool] = None,
+        bind_group: Optional[str] = None,
+    ) -> List[ModelT]:
+        """Update rows by primary key in one executemany ``UPDATE``; returns the updated rows."""
+        ctx = self._context(
+            auto_commit=auto_commit,
+            auto_expunge=auto_expunge,
+            error_messages=error_messages,
+            load=load,
+            execution_options=execution_options,
+            uniquify=uniquify,
+            bind_group=bind_group,
+        )
+        return self._run(ctx, ops.update_many(ctx, data))
+
+    def delete_where(
+        self,
+        *filters: FilterArg,
+        auto_commit: Optional[bool] = None,
+        auto_expunge: Optional[bool] = None,
+        error_messages: Messages = Empty,
+        sanity_check: bool = True,
+        load: Any = None,
+        execution_options: Optional[dict[str, Any]] = None,
+        uniquify: Optional[bool] = None,
+        bind_group: Optional[str] = None,
+        **kwargs: Any,
+    ) -> Sequence[ModelT]:
+        """Delete every row matching the filters (pagination ignored); returns the deleted rows."""
+        ctx = self._context(
+            auto_commit=auto_commit,
+            auto_expunge=auto_expunge,
+            error_messages=error_messages,
+            load=load,
+            execution_options=execution_options,
+            uniquify=uniquify,
+            bind_group=bind_group,
+        )
+        operation = ops.delete_where(
+            ctx, filters, kwargs, sanity_check=sanity_check, supports_returning=self._delete_returning
+        )
+        return self._run(ctx, operation)
+
+    def upsert(
+        self,
+        data: ModelT,
+        *,
+        attribute_names: Optional[Iterable[str]] = None,
+        with_for_update: Any = None,
+        auto_expunge: Optional[bool] = None,
+        auto_commit: Optional[bool] = None,
+        auto_refresh: Optional[bool] = None,
+        match_fields: Optional[Union[List[str], str]] = None,
+        error_messages: Messages = Empty,
+        load: Any = None,
+        execution_options: Optional[dict[str, Any]] = None,
+        uniquify: Optional[bool] = None,
+        bind_group: Optional[str] = None,
+    ) -> ModelT:
+        """Update the row matching ``data`` (``match_fields``, else primary key) or insert ``data``."""
+        ctx = self._context(
+            auto_commit=auto_commit,
+            auto_expunge=auto_expunge,
+            auto_refresh=auto_refresh,
+            error_messages=error_messages,
+            load=load,
+            execution_options=execution_options,
+            uniquify=uniquify,
+            bind_group=bind_group,
+        )
+        names = None if attribute_names is None else [*attribute_names]
+        operation = ops.upsert(
+            ctx,
+            data,
+            match_fields=match_fields if match_fields is not None else self.match_fields,
+            attribute_names=names,
+            with_for_update=with_for_update,
+        )
+        return self._run(ctx, operation)
+
+    def upsert_many(
+        self,
+        data: List[ModelT],
+        *,
+        auto_expunge: Optional[bool] = None,
+        auto_commit: Optional[bool] = None,
+        no_merge: bool = False,
+        match_fields: Optional[Union[List[str], str]] = None,
+        error_messages: Messages = Empty,
+        load: Any = None,
+        execution_options: Optional[dict[str, Any]] = None,
+        uniquify: Optional[bool] = None,
+        bind_group: Optional[str] = None,
+        chunk_size: Optional[int] = None,
+    ) -> List[ModelT]:
+        """Insert or update many rows matched on ``match_fields`` (default: primary key); input order kept."""
+        ctx = self._context(
+            auto_commit=auto_commit,
+            auto_expunge=auto_expunge,
+            error_messages=error_messages,
+            load=load,
+            execution_options=execution_options,
+            uniquify=uniquify,
+            bind_group=bind_group,
+        )
+        fields = match_fields if match_fields is not None else self.match_fields
+        return self._run(ctx, ops.upsert_many(ctx, data, match_fields=fields))
+
+    def get_or_upsert(
+        self,
+        *filters: FilterArg,
+        match_fields: Optional[Union[List[str], str]] = None,
+        upsert: bool = True,
+        attribute_names: Optional[Iterable[str]] = None,
+        with_for_update: Any = None,
+        auto_commit: Optional[bool] = None,
+        auto_expunge: Optional[bool] = None,
+        auto_refresh: Optional[bool] = None,
+        error_messages: Messages = Empty,
+        load: Any = None,
+        execution_options: Optional[dict[str, Any]] = None,
+        uniquify: Optional[bool] = None,
+        bind_group: Optional[str] = None,
+        **kwargs: Any,
+    ) -> tuple[ModelT, bool]:
+        """``(row, created)``: the matching row (updated with ``kwargs`` when ``upsert``) or a new one."""
+        ctx = self._context(
+            auto_commit=auto_commit,
+            auto_expunge=auto_expunge,
+            auto_refresh=auto_refresh,
+            error_messages=error_messages,
+            load=load,
+            execution_options=execution_options,
+            uniquify=uniquify,
+            bind_group=bind_group,
+        )
+        names = None if attribute_names is None else [*attribute_names]
+        operation = ops.get_or_upsert(
+            ctx,
+            filters,
+            kwargs,
+            match_fields=match_fields if match_fields is not None else self.match_fields,
+            upsert=upsert,
+            attribute_names=names,
+            with_for_update=with_for_update,
+        )
+        return self._run(ctx, operation)
+
+    def get_and_update(
+        self,
+        *filters: FilterArg,
+        match_fields: Optional[Union[List[str], str]] = None,
+        attribute_names: Optional[Iterable[str]] = None,
+        with_for_update: Any = None,
+        auto_commit: Optional[bool] = None,
+        auto_expunge: Optional[bool] = None,
+        auto_refresh: Optional[bool] = None,
+        error_messages: Messages = Empty,
+        load: Any = None,
+        execution_options: Optional[dict[str, Any]] = None,
+        uniquify: Optional[bool] = None,
+        bind_group: Optional[str] = None,
+        **kwargs: Any,
+    ) -> tuple[ModelT, bool]:
+        """``(row, updated)``: the matching row (missing -> ``NotFoundError``) updated with ``kwargs``."""
+        ctx = self._context(
+            auto_commit=auto_commit,
+            auto_expunge=auto_expunge,
+            auto_refresh=auto_refresh,
+            error_messages=error_messages,
+            load=load,
+            execution_options=execution_options,
+            uniquify=uniquify,
+            bind_group=bind_group,
+        )
+        names = None if attribute_names is None else [*attribute_names]
+        operation = ops.get_and_update(
+            ctx,
+            filters,
+            kwargs,
+            match_fields=match_fields if match_fields is not None else self.match_fields,
+            attribute_names=names,
+            with_for_update=with_for_update,
+        )
+        return self._run(ctx, operation)
+
+
+class SQLAlchemySyncSlugRepository(SQLAlchemySyncRepository[ModelT]):
+    """Repository for models with a ``slug`` column (see :class:`~advanced_alchemy.mixins.SlugKey`)."""
+
+    def get_by_slug(
+        self,
+        slug: str,
+        error_messages: Messages = Empty,
+        load: Any = None,
+        execution_options: Optional[dict[str, Any]] = None,
+        uniquify: Optional[bool] = None,
+        bind_group: Optional[str] = None,
+        **kwargs: Any,
+    ) -> Optional[ModelT]:
+        """The row with this slug, or ``None``."""
+        return self.get_one_or_none(
+            error_messages=error_messages,
+            load=load,
+            execution_options=execution_options,
+            uniquify=uniquify,
+            bind_group=bind_group,
+            slug=slug,
+        )
+
+    def get_available_slug(self, value_to_slugify: str, **kwargs: Any) -> str:
+        """``slugify(value)``, with a random ``-xxxx`` suffix appended while that slug is taken."""
+        base = slugify(value_to_slugify)
+        slug = base
+        while self.exists(slug=slug):
+            slug = f"{base}-{random_suffix()}"
+        return slug
+
+
+class SQLAlchemySyncQueryRepository:
+    """Runs arbitrary SELECTs (aggregates, joins, raw column lists) and returns rows."""
+
+    error_messages: Optional[ErrorMessages] = None
+    wrap_exceptions: bool = True
+
+    def __init__(
+        self,
+        *,
+        session: Union[Session, scoped_session[Session]],
+        error_messages: Optional[ErrorMessages] = None,
+        wrap_exceptions: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        self.session = session
+        self.error_messages = error_messages
+        self.wrap_exceptions = wrap_exceptions
+
+    def _run(self, operation: Operation[T]) -> T:
+        with wrap_sqlalchemy_exception(self.error_messages, wrap_exceptions=self.wrap_exceptions):
+            return run_sync(self.session, operation)
+
+    @staticmethod
+    def check_not_found(item_or_none: Optional[T]) -> T:
+        """Return the item, or raise ``NotFoundError`` for ``None``."""
+        return RepositoryBase.check_not_found(item_or_none)
+
+    def _bound(self, statement: Select[Any], bind_group: Optional[str]) -> Select[Any]:
+        return statement.execution_options(bind_group=bind_group) if bind_group else statement
+
+    def get_one(self, statement: Select[tuple[Any]], bind_group: Optional[str] = None, **kwargs: Any) -> Row[Any]:
+        """Exactly one row (``kwargs`` are ``filter_by`` criteria); none -> ``NotFoundError``."""
+        return self._run(query_ops.get_one(self._bound(statement, bind_group), kwargs))
+
+    def get_one_or_none(
+        self, statement: Select[Any], bind_group: Optional[str] = None, **kwargs: Any
+    ) -> Optional[Row[Any]]:
+        """The single row or ``None``; several -> ``MultipleResultsFoundError``."""
+        return self._run(query_ops.get_one_or_none(self._bound(statement, bind_group), kwargs))
+
+    def count(self, statement: Select[Any], bind_group: Optional[str] = None, **kwargs: Any) -> int:
+        """Number of rows the statement returns."""
+        return self._run(query_ops.count(self._bound(statement, bind_group), kwargs))
+
+    def get_many(self, statement: Select[Any], bind_group: Optional[str] = None, **kwargs: Any) -> List[Row[Any]]:
+        """All rows."""
+        return self._run(query_ops.get_many(self._bound(statement, bind_group), kwargs))
+
+    def get_many_and_count(
+        self,
+        statement: Select[Any],
+        count_with_window_function: Optional[bool] = None,
+        bind_group: Optional[str] = None,
+        **kwargs: Any,
+    ) -> tuple[List[Row[Any]], int]:
+        """Rows and their total; a window count in the same query unless ``count_with_window_function=False``."""
+        window = count_with_window_function is not False
+        return self._run(query_ops.get_many_and_count(self._bound(statement, bind_group), kwargs, window=window))
+
+    def list(self, statement: Select[Any], bind_group: Optional[str] = None, **kwargs: Any) -> List[Row[Any]]:
+        """Deprecated alias of :meth:`get_many`."""
+        warn_deprecation("1.10.0", "list", "method", removal_in="2.0.0", alternative="get_many")
+        return self.get_many(statement, bind_group=bind_group, **kwargs)
+
+    def list_and_count(
+        self,
+        statement: Select[Any],
+        count_with_window_function: Optional[bool] = None,
+        bind_group: Optional[str] = None,
+        **kwargs: Any,
+    ) -> tuple[List[Row[Any]], int]:
+        """Deprecated alias of :meth:`get_many_and_count`."""
+        warn_deprecation("1.10.0", "list_and_count", "method", removal_in="2.0.0", alternative="get_many_and_count")
+        return self.get_many_and_count(statement, count_with_window_function, bind_group=bind_group, **kwargs)
+
+    def execute(self, statement: Any, execution_options: Optional[dict[str, Any]] = None) -> Result[Any]:
+        """Execute any statement and return its ``Result``."""
+        return self._run(query_ops.execute(statement, execution_options))

@@ -1,0 +1,149 @@
+"""Bulk and conditional writes on every backend, sync and async."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+from typing import Any
+
+import pytest
+from repository_support import run_scenario
+from sqlalchemy import select
+from support import Backend
+from test_repository import TABLES, RepoAuthor, names
+
+from advanced_alchemy.base import orm_registry
+from advanced_alchemy.exceptions import NotFoundError
+from advanced_alchemy.filters import CollectionFilter, LimitOffset, SearchFilter
+
+
+@pytest.fixture
+def authors_backend(backend: Backend) -> Any:
+    backend.create_all(orm_registry.metadata, TABLES)
+    yield backend
+    backend.drop_all(orm_registry.metadata, TABLES)
+
+
+def test_update_many_writes_values_and_moves_updated_at(authors_backend: Backend) -> None:
+    async def scenario(session: Any, repo: Any) -> None:
+        created = await repo.add_many([RepoAuthor(name=f"u{i}", rank=i) for i in range(3)], auto_commit=True)
+        before = {a.id: a.updated_at for a in created}
+        await asyncio.sleep(0.01)
+        for author in created:
+            author.rank = (author.rank or 0) + 10
+        updated = await repo.update_many(created, auto_commit=True)
+        assert sorted(a.rank for a in updated) == [10, 11, 12]
+        assert all(a.updated_at > before[a.id] for a in updated)
+        as_dicts = await repo.update_many([{"id": created[0].id, "rank": 99}], auto_commit=True)
+        assert as_dicts[0].rank == 99
+        assert (await repo.get(created[0].id)).rank == 99
+        assert await repo.update_many([]) == []
+        with pytest.raises(ValueError, match="primary key"):
+            await repo.update_many([{"rank": 1}])
+
+    run_scenario(authors_backend, scenario, RepoAuthor)
+
+
+def test_delete_where(authors_backend: Backend) -> None:
+    async def scenario(session: Any, repo: Any) -> None:
+        await repo.add_many([RepoAuthor(name=f"w{i}", rank=i % 2) for i in range(6)], auto_commit=True)
+        deleted = await repo.delete_where(
+            CollectionFilter("rank", [1]), LimitOffset(limit=1, offset=0), auto_commit=True
+        )
+        assert sorted(names(deleted)) == ["w1", "w3", "w5"]
+        assert await repo.count() == 3
+        assert names(await repo.delete_where(name="w0", auto_commit=True)) == ["w0"]
+        with pytest.raises(Exception, match="no field named"):
+            await repo.delete_where(SearchFilter("nope", "x"))
+        assert await repo.count() == 2
+
+    run_scenario(authors_backend, scenario, RepoAuthor)
+
+
+def test_upsert_inserts_then_updates(authors_backend: Backend) -> None:
+    async def scenario(session: Any, repo: Any) -> None:
+        first = await repo.upsert(RepoAuthor(name="up", rank=1), match_fields="name", auto_commit=True)
+        second = await repo.upsert(RepoAuthor(name="up", rank=2), match_fields=["name"], auto_commit=True)
+        assert second.id == first.id
+        assert second.rank == 2
+        by_pk = await repo.upsert(RepoAuthor(id=first.id, name="up", rank=3), auto_commit=True)
+        assert (by_pk.id, by_pk.rank) == (first.id, 3)
+        assert await repo.count() == 1
+
+    run_scenario(authors_backend, scenario, RepoAuthor)
+
+
+def test_upsert_many_matches_on_whole_tuple_and_keeps_input_order(authors_backend: Backend) -> None:
+    async def scenario(session: Any, repo: Any) -> None:
+        existing = await repo.add_many([RepoAuthor(name="m1", rank=1), RepoAuthor(name="m2", rank=2)], auto_commit=True)
+        incoming = [RepoAuthor(name="m3", rank=3), RepoAuthor(name="m1", rank=10), RepoAuthor(name="m4", rank=4)]
+        result = await repo.upsert_many(incoming, match_fields=["name"], auto_commit=True)
+        assert names(result) == ["m3", "m1", "m4"]
+        assert result[1].id == existing[0].id
+        assert result[1].rank == 10
+        assert incoming[1].id == existing[0].id
+        assert await repo.count() == 4
+        assert await repo.upsert_many([]) == []
+        with pytest.raises(ValueError, match="more than once"):
+            await repo.upsert_many([RepoAuthor(name="x"), RepoAuthor(name="x")], match_fields="name")
+
+    run_scenario(authors_backend, scenario, RepoAuthor)
+
+
+def test_get_or_upsert_and_get_and_update(authors_backend: Backend) -> None:
+    async def scenario(session: Any, repo: Any) -> None:
+        made, created = await repo.get_or_upsert(name="g", rank=1, auto_commit=True)
+        assert created
+        again, created = await repo.get_or_upsert(match_fields="name", name="g", rank=2, auto_commit=True)
+        assert (again.id, again.rank, created) == (made.id, 2, False)
+        unchanged, created = await repo.get_or_upsert(match_fields="name", name="g", rank=5, upsert=False)
+        assert (unchanged.rank, created) == (2, False)
+        updated, changed = await repo.get_and_update(match_fields="name", name="g", rank=7, auto_commit=True)
+        assert (updated.rank, changed) == (7, True)
+        same, changed = await repo.get_and_update(match_fields="name", name="g", rank=7)
+        assert not changed
+        with pytest.raises(NotFoundError):
+            await repo.get_and_update(match_fields="name", name="nobody", rank=1)
+
+    run_scenario(authors_backend, scenario, RepoAuthor)
+
+
+def test_get_or_upsert_loser_of_a_race_gets_the_winners_row(authors_backend: Backend) -> None:
+    """A row inserted by another transaction between our lookup and our insert: one row, no error."""
+
+    async def scenario(session: Any, repo: Any) -> None:
+        await session.execute(select(RepoAuthor).limit(1))  # open our transaction first
+        winner = RepoAuthor(name="race", rank=1)
+        # a competing writer commits the row after our transaction started: on MariaDB (REPEATABLE READ)
+        # our plain lookup does not see it, our insert collides, and the savepoint path re-reads it
+        if authors_backend.is_async:
+            from sqlalchemy.ext.asyncio import AsyncSession
+
+            async with AsyncSession(authors_backend.engine) as other:  # type: ignore[arg-type]
+                other.add(winner)
+                await other.commit()
+        else:
+            from sqlalchemy.orm import Session
+
+            with Session(authors_backend.engine) as other:  # type: ignore[arg-type]
+                other.add(winner)
+                other.commit()
+        found, created = await repo.get_or_upsert(name="race", rank=2, match_fields="name", upsert=False)
+        assert not created
+        assert (found.name, found.rank) == ("race", 1)
+        await session.commit()  # a new transaction (and snapshot) sees the single committed row
+        assert await repo.count(name="race") == 1
+
+    if authors_backend.name == "duckdb":
+        pytest.skip("duckdb-engine has no savepoints")
+    run_scenario(authors_backend, scenario, RepoAuthor)
+
+
+def test_update_keeps_explicit_updated_at(authors_backend: Backend) -> None:
+    async def scenario(session: Any, repo: Any) -> None:
+        author = await repo.add(RepoAuthor(name="t"), auto_commit=True)
+        stamp = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)
+        updated = await repo.update(RepoAuthor(id=author.id, rank=4, updated_at=stamp), auto_commit=True)
+        assert updated.updated_at == stamp
+
+    run_scenario(authors_backend, scenario, RepoAuthor)
