@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_BASE := $(VENV)/.installed-base
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: demo test lint format bench clean install dev
+.PHONY: demo test test-sa21 lint format bench clean install dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,15 @@ $(STAMP_BASE): pyproject.toml | $(BIN)/python
 	touch $@
 
 $(STAMP_DEV): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,dialects]'
 	touch $@ $(STAMP_BASE)
+
+SA21 := .venv-sa21
+$(SA21)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(SA21)
+	$(SA21)/bin/python -m pip install --quiet --upgrade pip
+	$(SA21)/bin/python -m pip install --quiet -e '.[dev]' 'sqlalchemy>=2.1'
+	touch $@
 
 install: $(STAMP_BASE)
 dev: $(STAMP_DEV)
@@ -27,6 +34,10 @@ demo: $(STAMP_BASE)
 
 test: $(STAMP_DEV)
 	$(BIN)/python -m pytest
+
+# The same suite on SQLAlchemy 2.1 (without the compile-only dialect packages, which pin 2.0).
+test-sa21: $(SA21)/.installed
+	$(SA21)/bin/python -m pytest -q
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check advanced_alchemy tests examples
@@ -42,4 +53,4 @@ bench: $(STAMP_DEV)
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info
+	rm -rf $(VENV) $(SA21) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info
