@@ -28,14 +28,14 @@ class RepoAuthor(UUIDAuditBase):
     __tablename__ = "repo_author"
     name: Mapped[str] = mapped_column(String(100), unique=True)
     rank: Mapped[Optional[int]] = mapped_column(default=None)
-    books: Mapped[list[RepoBook]] = relationship(back_populates="author", lazy="noload")
+    books: Mapped[list[RepoBook]] = relationship(back_populates="author", lazy="raise")
 
 
 class RepoBook(BigIntAuditBase):
     __tablename__ = "repo_book"
     title: Mapped[str] = mapped_column(String(100))
     author_id: Mapped[Any] = mapped_column(ForeignKey("repo_author.id"))
-    author: Mapped[RepoAuthor] = relationship(back_populates="books", lazy="noload")
+    author: Mapped[RepoAuthor] = relationship(back_populates="books", lazy="raise")
 
 
 class PairBase(DeclarativeBase):
