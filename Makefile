@@ -40,8 +40,8 @@ test-sa21: $(SA21)/.installed
 	$(SA21)/bin/python -m pytest -q
 
 lint: $(STAMP_DEV)
-	$(BIN)/ruff check advanced_alchemy tests examples
-	$(BIN)/ruff format --check advanced_alchemy tests examples
+	$(BIN)/ruff check advanced_alchemy tests examples benchmarks tools
+	$(BIN)/ruff format --check advanced_alchemy tests examples benchmarks tools
 	$(BIN)/mypy --strict advanced_alchemy
 	$(BIN)/python tools/generate_sync.py --check
 
