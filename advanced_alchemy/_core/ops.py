@@ -196,7 +196,8 @@ def get_many_and_count(
     With window counting the page and the total come back in one round trip; a page past the end falls
     back to a separate count, so the total is right even then.
     """
-    if not ctx.count_with_window_function:
+    if not ctx.count_with_window_function or ctx.uniquify:
+        # joined eager loads multiply rows, so a window count would count joined rows, not entities
         total = yield from count(ctx, filters, kwargs, statement=statement)
         if total == 0:
             return [], 0

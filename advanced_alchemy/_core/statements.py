@@ -152,11 +152,27 @@ def apply_for_update(statement: Select[Any], with_for_update: Any) -> Select[Any
     raise RepositoryError(msg)
 
 
+def _relationship_loader(attribute: Any, parent: Any = None) -> tuple[Any, bool]:
+    """``selectinload`` for collections, ``joinedload`` (uniquify) for scalars, chained from ``parent``."""
+    prop = attribute.property
+    if prop.uselist:
+        return (parent.selectinload(attribute) if parent is not None else selectinload(attribute)), False
+    innerjoin = bool(prop.innerjoin)
+    if parent is not None:
+        return parent.joinedload(attribute, innerjoin=innerjoin), True
+    return joinedload(attribute, innerjoin=innerjoin), True
+
+
+def _is_relationship(item: Any) -> bool:
+    return isinstance(item, InstrumentedAttribute) and isinstance(item.property, RelationshipProperty)
+
+
 def loader_options(load: Any) -> tuple[list[ORMOption], bool]:
     """Loader options for a ``load`` spec, and whether results must be uniquified.
 
     Accepts loader options, relationship attributes (collections -> ``selectinload``, scalars ->
-    ``joinedload``), ``"*"`` (``joinedload("*")``) and lists/tuples of these.
+    ``joinedload``), ``"*"`` (``joinedload("*")``), lists/tuples of these, and nested lists, which chain
+    (``[[Author.books, Book.reviews]]`` -> ``selectinload(Author.books).selectinload(Book.reviews)``).
     """
     if load is None:
         return [], False
@@ -166,19 +182,19 @@ def loader_options(load: Any) -> tuple[list[ORMOption], bool]:
     for item in items:
         if isinstance(item, ORMOption):
             options.append(item)
-        elif item == "*":
+        elif isinstance(item, str) and item == "*":
             options.append(joinedload("*"))
             unique = True
-        elif isinstance(item, InstrumentedAttribute) and isinstance(item.property, RelationshipProperty):
-            if item.property.uselist:
-                options.append(selectinload(item))
-            else:
-                options.append(joinedload(item, innerjoin=bool(item.property.innerjoin)))
-                unique = True
-        elif isinstance(item, (list, tuple)):
-            nested, nested_unique = loader_options(item)
-            options.extend(nested)
-            unique = unique or nested_unique
+        elif _is_relationship(item):
+            option, needs_unique = _relationship_loader(item)
+            options.append(option)
+            unique = unique or needs_unique
+        elif isinstance(item, (list, tuple)) and item and all(_is_relationship(part) for part in item):
+            chained: Any = None
+            for part in item:
+                chained, needs_unique = _relationship_loader(part, chained)
+                unique = unique or needs_unique
+            options.append(chained)
         else:
             msg = f"Invalid load option {item!r}: use a loader option, a relationship attribute or '*'"
             raise RepositoryError(msg)

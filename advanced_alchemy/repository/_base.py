@@ -7,7 +7,7 @@ import string
 from typing import Any, ClassVar, Generic, Optional, TypeVar, Union, cast
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, lazyload
 
 from advanced_alchemy._core.context import CallContext
 from advanced_alchemy._core.model_info import model_info
@@ -92,6 +92,8 @@ class RepositoryBase(Generic[ModelT]):
         self._default_loader_options, self._loader_unique = loader_options(
             load if load is not None else type(self).loader_options
         )
+        if not self.inherit_lazy_relationships:
+            self._default_loader_options.insert(0, lazyload("*"))
         self._default_execution_options = execution_options or type(self).execution_options or {}
         self.statement = statement if statement is not None else select(self.model_type)
         self.bind_group = bind_group
