@@ -5,18 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy.engine import Dialect
-from sqlalchemy.types import Boolean, TypeDecorator, TypeEngine
+from sqlalchemy.types import Boolean, TypeDecorator, TypeEngine, UserDefinedType
 
 __all__ = ("Bool",)
 
 
-class _OracleNativeBoolean(Boolean):
-    """Oracle 23+ native ``BOOLEAN``."""
+class _OracleNativeBoolean(UserDefinedType[bool]):
+    """Oracle 23+ native ``BOOLEAN`` (SQLAlchemy's Oracle dialect renders ``Boolean`` as ``SMALLINT``)."""
 
-    __visit_name__ = "BOOLEAN"
+    cache_ok = True
 
-    def __init__(self) -> None:
-        super().__init__(create_constraint=False)
+    def get_col_spec(self, **kw: Any) -> str:
+        return "BOOLEAN"
 
 
 class _OracleAwareBoolean(TypeDecorator[bool]):

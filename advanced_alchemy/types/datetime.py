@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from typing import Optional
+from typing import Any, Optional
 
+from sqlalchemy.dialects.mysql import DATETIME as MYSQL_DATETIME
 from sqlalchemy.engine import Dialect
-from sqlalchemy.types import DateTime, TypeDecorator
+from sqlalchemy.types import DateTime, TypeDecorator, TypeEngine
 
 __all__ = ("DateTimeUTC",)
 
@@ -24,6 +25,12 @@ class DateTimeUTC(TypeDecorator[datetime.datetime]):
     def python_type(self) -> type[datetime.datetime]:
         return datetime.datetime
 
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name in {"mysql", "mariadb"}:
+            # plain DATETIME drops microseconds on MySQL/MariaDB; DATETIME(6) keeps the value exact
+            return dialect.type_descriptor(MYSQL_DATETIME(fsp=6))
+        return dialect.type_descriptor(DateTime(timezone=True))
+
     def process_bind_param(self, value: Optional[datetime.datetime], dialect: Dialect) -> Optional[datetime.datetime]:
         if value is None:
             return value
@@ -35,9 +42,7 @@ class DateTimeUTC(TypeDecorator[datetime.datetime]):
             raise TypeError(msg)
         return value.astimezone(datetime.timezone.utc)
 
-    def process_result_value(
-        self, value: Optional[datetime.datetime], dialect: Dialect
-    ) -> Optional[datetime.datetime]:
+    def process_result_value(self, value: Optional[datetime.datetime], dialect: Dialect) -> Optional[datetime.datetime]:
         if value is None:
             return value
         if value.tzinfo is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import uuid
-from typing import Any, Optional, Union
+from typing import Any, Optional, Union, cast
 
 from sqlalchemy.dialects.mssql import UNIQUEIDENTIFIER as MSSQL_UNIQUEIDENTIFIER
 from sqlalchemy.dialects.oracle import RAW as ORA_RAW
@@ -70,7 +70,7 @@ class GUID(TypeDecorator[uuid.UUID]):
         if value.__class__.__name__ == "UUID":
             return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
         if dialect.name.startswith("spanner"):
-            return uuid.UUID(bytes=base64.b64decode(value))
+            return uuid.UUID(bytes=base64.b64decode(cast("Union[str, bytes]", value)))
         if isinstance(value, (bytes, bytearray, memoryview)):
             return uuid.UUID(bytes=bytes(value))
         return uuid.UUID(str(value))

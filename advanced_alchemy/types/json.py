@@ -9,7 +9,7 @@ from sqlalchemy.dialects.oracle import BLOB as ORA_BLOB
 from sqlalchemy.dialects.postgresql import JSONB as PG_JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import JSON as _JSON
-from sqlalchemy.types import SchemaType, TypeDecorator, TypeEngine
+from sqlalchemy.types import SchemaType, TypeDecorator, TypeEngine, UserDefinedType
 
 from advanced_alchemy.utils.serialization import decode_json, encode_json
 
@@ -21,7 +21,16 @@ def _oracle_has_native_json(dialect: Optional[Dialect]) -> bool:
     return bool(version) and cast("tuple[int, ...]", version)[0] >= 21
 
 
-class ORA_JSONB(TypeDecorator[dict[str, Any]], SchemaType):  # noqa: N801
+class _OracleNativeJSON(UserDefinedType[Any]):
+    """Oracle 21+ native ``JSON`` column (SQLAlchemy's Oracle dialect has no JSON type of its own)."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return "JSON"
+
+
+class ORA_JSONB(TypeDecorator[dict[str, Any]], SchemaType):
     """Oracle binary JSON: native ``JSON`` on Oracle 21+, else a ``BLOB`` with an ``IS JSON`` check constraint."""
 
     impl = ORA_BLOB
@@ -41,9 +50,7 @@ class ORA_JSONB(TypeDecorator[dict[str, Any]], SchemaType):  # noqa: N801
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if _oracle_has_native_json(dialect):
-            from sqlalchemy.dialects.oracle import JSON as ORA_JSON  # type: ignore[attr-defined,unused-ignore]
-
-            return dialect.type_descriptor(ORA_JSON())
+            return dialect.type_descriptor(_OracleNativeJSON())
         return dialect.type_descriptor(ORA_BLOB())
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Optional[Any]:
@@ -57,10 +64,8 @@ class ORA_JSONB(TypeDecorator[dict[str, Any]], SchemaType):  # noqa: N801
         return decode_json(value)
 
     def _should_create_constraint(self, compiler: Any, **kw: Any) -> bool:
-        return not _oracle_has_native_json(getattr(compiler, "dialect", None))
-
-    def _variant_mapping_for_set_table(self, column: Any) -> None:
-        return None
+        dialect = getattr(compiler, "dialect", None)
+        return getattr(dialect, "name", None) == "oracle" and not _oracle_has_native_json(dialect)
 
     def _set_table(self, column: Any, table: Any) -> None:
         from sqlalchemy.schema import CheckConstraint
@@ -75,7 +80,10 @@ class ORA_JSONB(TypeDecorator[dict[str, Any]], SchemaType):  # noqa: N801
         table.append_constraint(constraint)
 
 
-JsonB = _JSON().with_variant(PG_JSONB(), "postgresql").with_variant(PG_JSONB(), "cockroachdb").with_variant(
-    ORA_JSONB(), "oracle"
+JsonB = (
+    _JSON()
+    .with_variant(PG_JSONB(), "postgresql")
+    .with_variant(PG_JSONB(), "cockroachdb")
+    .with_variant(ORA_JSONB(), "oracle")
 )
 """JSON stored as ``JSONB`` on PostgreSQL/CockroachDB, Oracle binary JSON on Oracle, ``JSON`` elsewhere."""

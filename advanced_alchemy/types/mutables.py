@@ -61,7 +61,7 @@ class MutableList(_SAMutableList[T]):  # pyright: ignore[reportMissingTypeArgume
         super().extend(items)
         self._pending_append.extend(items)
 
-    def __iadd__(self, x: Any) -> Self:
+    def __iadd__(self, x: Any) -> Self:  # type: ignore[override,misc]
         self.extend(x)
         return self
 
