@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime
+import importlib
+import importlib.util
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, ClassVar, Dict, Optional, Protocol, Tuple, TypeVar, Union, cast, runtime_checkable
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Dict,
+    Optional,
+    Protocol,
+    Tuple,
+    TypeVar,
+    Union,
+    cast,
+    runtime_checkable,
+)
 from uuid import UUID
 
 from sqlalchemy import Date, MetaData, String
@@ -107,7 +120,9 @@ class MetadataRegistry(metaclass=SingletonMeta):
     def get(self, bind_key: Optional[str] = None) -> MetaData:
         """The metadata of ``bind_key``, created (with the naming convention) on first use."""
         if bind_key not in self._registry:
-            self._registry[bind_key] = orm_registry.metadata if bind_key is None else MetaData(naming_convention=convention)
+            self._registry[bind_key] = (
+                orm_registry.metadata if bind_key is None else MetaData(naming_convention=convention)
+            )
         return self._registry[bind_key]
 
     def set(self, bind_key: Optional[str], metadata: MetaData) -> None:
@@ -140,9 +155,7 @@ def _pydantic_annotations() -> dict[Any, Union[type[TypeEngine[Any]], TypeEngine
         pydantic.IPvAnyNetwork: String,
         pydantic.Json: JsonB,
     }
-    with contextlib.suppress(ImportError):  # EmailStr needs the email-validator package
-        import email_validator  # noqa: F401  # pyright: ignore[reportMissingImports,reportUnusedImport]
-
+    if importlib.util.find_spec("email_validator") is not None:  # EmailStr needs the email-validator package
         mapping[pydantic.EmailStr] = String
     return mapping
 
@@ -164,11 +177,10 @@ def create_registry(
         dict[str, Any]: JsonB,
         dict[str, str]: JsonB,
     }
-    with contextlib.suppress(ImportError):
-        from advanced_alchemy.types.file_object import FileObject, FileObjectList, StoredObject
-
-        type_annotation_map[FileObject] = StoredObject
-        type_annotation_map[FileObjectList] = StoredObject
+    if importlib.util.find_spec("advanced_alchemy.types.file_object") is not None:  # stored files (later issue)
+        file_object = importlib.import_module("advanced_alchemy.types.file_object")
+        type_annotation_map[file_object.FileObject] = file_object.StoredObject
+        type_annotation_map[file_object.FileObjectList] = file_object.StoredObject
     type_annotation_map.update(_pydantic_annotations())
     if custom_annotation_map:
         type_annotation_map.update(custom_annotation_map)
@@ -203,7 +215,7 @@ def model_to_dict(
         return cast("dict[str, Any]", to_dict(exclude=exclude))
     from sqlalchemy import inspect as sa_inspect
 
-    state = sa_inspect(instance)
+    state = sa_inspect(instance, raiseerr=True)
     skip = _SENTINEL_KEYS | (exclude or set()) | state.unloaded
     return {key: state.dict.get(key) for key in state.mapper.column_attrs.keys() if key not in skip}  # noqa: SIM118
 
@@ -219,14 +231,15 @@ class CommonTableAttributes(BasicAttributes):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         if "__tablename__" not in cls.__dict__ and _is_single_table_child(cls):
-            cls.__tablename__ = None  # type: ignore[assignment,misc]
+            cls.__tablename__ = None  # type: ignore[assignment]
         super().__init_subclass__(**kwargs)
 
     @declared_attr.directive
     def __tablename__(cls) -> Optional[str]:
-        if _is_single_table_child(cls):
+        model = cast("type[Any]", cls)
+        if _is_single_table_child(model):
             return None
-        return table_name_regexp.sub(r"_\1", cls.__name__).lower()
+        return table_name_regexp.sub(r"_\1", model.__name__).lower()
 
 
 def _is_single_table_child(cls: type) -> bool:

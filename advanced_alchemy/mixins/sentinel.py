@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.orm import Mapped, MappedAsDataclass, declared_attr, mapped_column
 from sqlalchemy.sql.schema import _InsertSentinelColumnDefault
@@ -28,7 +28,7 @@ class SentinelMixin:
 
     @declared_attr
     def _sentinel(cls) -> Mapped[int]:
-        kwargs: dict[str, Any] = {"init": False} if issubclass(cls, MappedAsDataclass) else {}
+        kwargs: dict[str, Any] = {"init": False} if issubclass(cast("type[Any]", cls), MappedAsDataclass) else {}
         return mapped_column(
             name="sa_orm_sentinel",
             default=_InsertSentinelColumnDefault(),

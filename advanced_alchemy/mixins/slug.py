@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Optional
+from typing import Any, ClassVar, cast
 
-from sqlalchemy import Index, String, UniqueConstraint, event, select
+from sqlalchemy import Index, String, Table, UniqueConstraint, event, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Mapper, declared_attr, mapped_column, object_session
 
@@ -15,11 +15,15 @@ __all__ = ("SlugKey", "SlugMixin")
 _RESERVED_KEY = "advanced_alchemy.reserved_slugs"
 
 
-def _not_spanner(ddl: Any, target: Any, bind: Any, tables: Any = None, state: Any = None, *, dialect: Any, **kw: Any) -> bool:
+def _not_spanner(
+    ddl: Any, target: Any, bind: Any, tables: Any = None, state: Any = None, *, dialect: Any, **kw: Any
+) -> bool:
     return not str(dialect.name).startswith("spanner")
 
 
-def _is_spanner(ddl: Any, target: Any, bind: Any, tables: Any = None, state: Any = None, *, dialect: Any, **kw: Any) -> bool:
+def _is_spanner(
+    ddl: Any, target: Any, bind: Any, tables: Any = None, state: Any = None, *, dialect: Any, **kw: Any
+) -> bool:
     return str(dialect.name).startswith("spanner")
 
 
@@ -35,8 +39,8 @@ class SlugKey:
     def __table_args__(cls) -> tuple[Any, ...]:
         table = cls.__tablename__  # type: ignore[attr-defined]
         return (
-            UniqueConstraint("slug", name=f"uq_{table}_slug").ddl_if(callable_=_not_spanner),  # type: ignore[arg-type]
-            Index(f"ix_{table}_slug_unique", "slug", unique=True).ddl_if(callable_=_is_spanner),  # type: ignore[arg-type]
+            UniqueConstraint("slug", name=f"uq_{table}_slug").ddl_if(callable_=_not_spanner),
+            Index(f"ix_{table}_slug_unique", "slug", unique=True).ddl_if(callable_=_is_spanner),
         )
 
 
@@ -64,8 +68,8 @@ def _fill_slug(mapper: Mapper[Any], connection: Connection, target: Any) -> None
     base = slugify(str(source)) or "item"
     session = object_session(target)
     reserved: set[tuple[str, str]] = session.info.setdefault(_RESERVED_KEY, set()) if session is not None else set()
-    table = mapper.local_table
-    slug_column = table.c.slug  # type: ignore[attr-defined]
+    table = cast("Table", mapper.local_table)
+    slug_column = table.c.slug
     taken = {
         row[0]
         for row in connection.execute(
@@ -93,5 +97,3 @@ def _listen_for_flush_end() -> None:
 
 
 _listen_for_flush_end()
-
-

@@ -63,8 +63,12 @@ def _stdlib_nanoid() -> str:
 
 def _pick() -> tuple[Callable[[], uuid.UUID], Callable[[], uuid.UUID], Callable[[], uuid.UUID], Callable[[], str]]:
     v4: Callable[[], uuid.UUID] = uuid.uuid4
-    v6: Callable[[], uuid.UUID] = getattr(uuid, "uuid6", _stdlib_uuid6) if sys.version_info >= (3, 14) else _stdlib_uuid6
-    v7: Callable[[], uuid.UUID] = getattr(uuid, "uuid7", _stdlib_uuid7) if sys.version_info >= (3, 14) else _stdlib_uuid7
+    v6: Callable[[], uuid.UUID] = (
+        getattr(uuid, "uuid6", _stdlib_uuid6) if sys.version_info >= (3, 14) else _stdlib_uuid6
+    )
+    v7: Callable[[], uuid.UUID] = (
+        getattr(uuid, "uuid7", _stdlib_uuid7) if sys.version_info >= (3, 14) else _stdlib_uuid7
+    )
     if UUID_UTILS_INSTALLED:
         from uuid_utils import compat
 
