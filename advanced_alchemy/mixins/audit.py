@@ -13,8 +13,6 @@ from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from advanced_alchemy.types.datetime import DateTimeUTC
 
-__all__ = ("AuditColumns", "AuditMixin", "audit_user", "get_audit_user", "reset_audit_user", "set_audit_user")
-
 _audit_user: ContextVar[Optional[str]] = ContextVar("advanced_alchemy_audit_user", default=None)
 
 

@@ -7,8 +7,6 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from advanced_alchemy.types.identity import BigIntIdentity
 
-__all__ = ("BigIntPrimaryKey", "IdentityPrimaryKey")
-
 
 class BigIntPrimaryKey:
     """``id``: BIGINT primary key backed by the sequence ``<table>_id_seq`` where the database has sequences."""

@@ -10,8 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from advanced_alchemy.mixins.sentinel import SentinelMixin
 from advanced_alchemy.utils.identifiers import nanoid
 
-__all__ = ("NanoIDPrimaryKey",)
-
 logger = logging.getLogger("advanced_alchemy")
 
 

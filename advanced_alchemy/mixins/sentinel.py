@@ -8,8 +8,6 @@ from sqlalchemy.orm import Mapped, MappedAsDataclass, declared_attr, mapped_colu
 from sqlalchemy.sql.schema import _InsertSentinelColumnDefault
 from typing_extensions import NotRequired, TypedDict
 
-__all__ = ("SentinelKwargs", "SentinelMixin")
-
 
 class SentinelKwargs(TypedDict):
     """Extra keyword arguments for the sentinel column."""

@@ -10,8 +10,6 @@ from sqlalchemy.orm import Mapped, Mapper, declared_attr, mapped_column, object_
 
 from advanced_alchemy.utils.text import slugify
 
-__all__ = ("SlugKey", "SlugMixin")
-
 _RESERVED_KEY = "advanced_alchemy.reserved_slugs"
 
 

@@ -11,8 +11,6 @@ from advanced_alchemy.mixins.sentinel import SentinelMixin
 from advanced_alchemy.types.guid import GUID
 from advanced_alchemy.utils.identifiers import uuid4, uuid6, uuid7
 
-__all__ = ("UUIDPrimaryKey", "UUIDv6PrimaryKey", "UUIDv7PrimaryKey", "uuid6", "uuid7")
-
 logger = logging.getLogger("advanced_alchemy")
 
 

@@ -4,7 +4,5 @@ from __future__ import annotations
 
 from sqlalchemy.types import BigInteger, Integer
 
-__all__ = ("BigIntIdentity",)
-
 BigIntIdentity = BigInteger().with_variant(Integer(), "sqlite")
 """``BIGINT`` everywhere except SQLite, where ``INTEGER PRIMARY KEY`` is what autoincrements."""

@@ -7,8 +7,6 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.mutable import MutableList as _SAMutableList
 from typing_extensions import Self
 
-__all__ = ("MutableList",)
-
 T = TypeVar("T", bound=Any)
 
 
