@@ -386,16 +386,37 @@ def _is_page(item: Any) -> bool:
     return isinstance(item, PaginationFilter)
 
 
-def _copy_values(info: Any, source: Any, target: Any, *, include_none: bool) -> bool:
-    """Copy column values set on ``source`` onto ``target``; returns whether anything changed."""
+def _assign(target: Any, values: dict[str, Any]) -> bool:
+    """Set each value that differs on ``target``; returns whether anything changed."""
     changed = False
-    values = _row_dict(info, source)
     for key, value in values.items():
-        if key in info.pk_attr_names or (value is None and not include_none):
-            continue
         if not _equal(getattr(target, key), value):
             setattr(target, key, value)
             changed = True
+    return changed
+
+
+def _copy_values(info: Any, source: Any, target: Any, *, include_none: bool) -> bool:
+    """Copy the non-key column values set on ``source`` onto ``target``; returns whether anything changed."""
+    values = {
+        key: value
+        for key, value in _row_dict(info, source).items()
+        if key not in info.pk_attr_names and (value is not None or include_none)
+    }
+    return _assign(target, values)
+
+
+def _save_changes(
+    ctx: CallContext[M], existing: M, values: dict[str, Any], attribute_names: Any, with_for_update: Any
+) -> Operation[bool]:
+    """Assign ``values`` to ``existing`` and write it when something changed (else just expunge if asked)."""
+    changed = _assign(existing, values)
+    if changed:
+        yield from persist(
+            ctx, [existing], refresh=True, attribute_names=attribute_names, with_for_update=with_for_update
+        )
+    elif ctx.auto_expunge:
+        yield Expunge([existing])
     return changed
 
 
@@ -474,16 +495,8 @@ def get_or_upsert(
             )
             return instance, True
     if upsert:
-        changed = False
-        for key, value in kwargs.items():
-            if not _equal(getattr(existing, key), value):
-                setattr(existing, key, value)
-                changed = True
-        if changed:
-            yield from persist(
-                ctx, [existing], refresh=True, attribute_names=attribute_names, with_for_update=with_for_update
-            )
-    if ctx.auto_expunge:
+        yield from _save_changes(ctx, existing, kwargs, attribute_names, with_for_update)
+    elif ctx.auto_expunge:
         yield Expunge([existing])
     return existing, False
 
@@ -499,17 +512,7 @@ def get_and_update(
 ) -> Operation[tuple[M, bool]]:
     """The matching row (missing -> ``NotFoundError``) updated with ``kwargs``; returns whether it changed."""
     existing = yield from get_one(replace(ctx, auto_expunge=False), filters, _match_filter(match_fields, kwargs))
-    changed = False
-    for key, value in kwargs.items():
-        if not _equal(getattr(existing, key), value):
-            setattr(existing, key, value)
-            changed = True
-    if changed:
-        yield from persist(
-            ctx, [existing], refresh=True, attribute_names=attribute_names, with_for_update=with_for_update
-        )
-    elif ctx.auto_expunge:
-        yield Expunge([existing])
+    changed = yield from _save_changes(ctx, existing, kwargs, attribute_names, with_for_update)
     return existing, changed
 
 
