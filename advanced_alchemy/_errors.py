@@ -35,7 +35,7 @@ __all__ = (
     "wrap_sqlalchemy_exception",
 )
 
-Kind = Literal["duplicate_key", "foreign_key", "check_constraint", "not_null", "integrity", "data", "lock"]
+Kind = Literal["duplicate_key", "foreign_key", "check_constraint", "not_null", "integrity", "data", "lock", "conflict"]
 """What went wrong, as far as the driver tells."""
 
 CONSTRAINT_KINDS: frozenset[Optional[Kind]] = frozenset(
@@ -62,6 +62,7 @@ _SQLSTATE: dict[str, Kind] = {
     "23502": "not_null",
     "55P03": "lock",  # lock_not_available (NOWAIT, lock_timeout)
     "40P01": "lock",  # deadlock_detected
+    "40001": "conflict",  # serialization_failure: a concurrent transaction changed the row
 }
 # MySQL / MariaDB errno (args[0] of pymysql/asyncmy/mysqlclient errors).
 _MYSQL_ERRNO: dict[int, Kind] = {
@@ -137,6 +138,7 @@ _MESSAGE_PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ("foreign_key", re.compile(r"foreign key|REFERENCE constraint|referenced table", re.IGNORECASE)),
     ("check_constraint", re.compile(r"check constraint", re.IGNORECASE)),
     ("not_null", re.compile(r"not[- ]null constraint|cannot be null|Cannot insert the value NULL", re.IGNORECASE)),
+    ("conflict", re.compile(r"Conflict on (update|tuple deletion)|could not serialize access", re.IGNORECASE)),
     (
         "lock",
         re.compile(
@@ -334,6 +336,8 @@ def _statement_error(exc: sa_exc.StatementError, error_messages: Optional[ErrorM
         return _integrity_error(exc, info, error_messages)
     if info.kind == "lock":
         return RepositoryError(detail=f"The database could not take a lock in time (lock contention): {exc}")
+    if info.kind == "conflict":
+        return ConflictError(detail=f"A concurrent transaction changed the same row (write conflict): {exc}")
     if info.kind == "data" or isinstance(exc, sa_exc.DataError):
         return RepositoryError(detail=f"The database rejected a value (data error): {exc}")
     return RepositoryError(detail=_message(error_messages, "other", exc, f"An exception occurred: {exc}"))

@@ -250,12 +250,29 @@ def _is_single_table_child(cls: type) -> bool:
     return _has_polymorphic_ancestor(cls)
 
 
+def _base_table_args(cls: type) -> list[Any]:
+    """``__table_args__`` as seen from each direct base of ``cls``, evaluated for ``cls`` (like ``super()``).
+
+    Each defining class contributes once, so two bases that inherit the same mixin do not duplicate it.
+    """
+    found: list[Any] = []
+    seen: set[type] = set()
+    for base in cls.__bases__:
+        owner = next((klass for klass in base.__mro__ if "__table_args__" in vars(klass)), None)
+        if owner is None or owner in seen:
+            continue
+        seen.add(owner)
+        raw = vars(owner)["__table_args__"]
+        getter = getattr(raw, "__get__", None)
+        found.append(getter(None, cls) if getter is not None else raw)
+    return found
+
+
 def merge_table_arguments(cls: type[DeclarativeBase], table_args: Optional[TableArgsType] = None) -> TableArgsType:
     """Combine the ``__table_args__`` of ``cls``'s bases with ``table_args``."""
     args: list[Any] = []
     kwargs: dict[str, Any] = {}
-    all_args: list[Any] = [getattr(super(base, cls), "__table_args__", None) for base in cls.__bases__]
-    all_args.append(table_args)
+    all_args: list[Any] = [*_base_table_args(cls), table_args]
     for arg in all_args:
         if isinstance(arg, tuple):
             if arg and isinstance(arg[-1], dict):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -17,5 +18,8 @@ class NanoIDPrimaryKey(SentinelMixin):
     """``id``: URL-friendly 21-character Nano ID primary key (column sized for up to 36 characters)."""
 
     __abstract__ = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
 
     id: Mapped[str] = mapped_column(String(36), default=nanoid, primary_key=True, nullable=False, sort_order=-100)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 from sqlalchemy.orm import Mapped, MappedAsDataclass, declared_attr, mapped_column
 from sqlalchemy.sql.schema import _InsertSentinelColumnDefault
-from typing_extensions import NotRequired, TypedDict
+from typing_extensions import NotRequired
 
 
 class SentinelKwargs(TypedDict):
@@ -23,6 +23,9 @@ class SentinelMixin:
     """
 
     __abstract__ = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
 
     @declared_attr
     def _sentinel(cls) -> Mapped[int]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
-from sqlalchemy import Index, String, Table, UniqueConstraint, event, select
+from sqlalchemy import Index, String, UniqueConstraint, event, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Mapper, declared_attr, mapped_column, object_session
 
@@ -63,35 +63,47 @@ def _fill_slug(mapper: Mapper[Any], connection: Connection, target: Any) -> None
     source = getattr(target, type(target).__slug_source__, None)
     if source is None:
         return
-    base = slugify(str(source)) or "item"
+    slug_column = mapper.columns["slug"]  # on a parent table under joined-table inheritance
+    table_name = str(getattr(slug_column.table, "fullname", slug_column.table.description))
+    max_length = getattr(slug_column.type, "length", None) or 100
+    base = (slugify(str(source)) or "item")[:max_length].rstrip("-_") or "item"
     session = object_session(target)
     reserved: set[tuple[str, str]] = session.info.setdefault(_RESERVED_KEY, set()) if session is not None else set()
-    table = cast("Table", mapper.local_table)
-    slug_column = table.c.slug
+
+    def candidate_for(counter: int) -> str:
+        if counter == 1:
+            return base
+        suffix = f"-{counter}"
+        return f"{base[: max_length - len(suffix)].rstrip('-_')}{suffix}"
+
+    stem = candidate_for(2)[: -len("-2")]  # the base as shortened for suffixed candidates
     taken = {
         row[0]
         for row in connection.execute(
-            select(slug_column).where((slug_column == base) | slug_column.startswith(f"{base}-", autoescape=True))
+            select(slug_column).where((slug_column == base) | slug_column.startswith(f"{stem}-", autoescape=True))
         )
     }
-    taken |= {slug for name, slug in reserved if name == table.name}
-    candidate, counter = base, 1
+    taken |= {slug for name, slug in reserved if name == table_name}
+    counter = 1
+    candidate = candidate_for(counter)
     while candidate in taken:
         counter += 1
-        candidate = f"{base}-{counter}"
+        candidate = candidate_for(counter)
     target.slug = candidate
-    reserved.add((table.name, candidate))
+    reserved.add((table_name, candidate))
 
 
-def _clear_reserved(session: Any, flush_context: Any) -> None:
+def _clear_reserved(session: Any, *args: Any) -> None:
     session.info.pop(_RESERVED_KEY, None)
 
 
-def _listen_for_flush_end() -> None:
+def _listen_for_flush_boundaries() -> None:
+    """Reserved slugs live for one flush: cleared when a flush starts and when it ends (or is rolled back)."""
     from sqlalchemy.orm import Session
 
-    if not event.contains(Session, "after_flush_postexec", _clear_reserved):
-        event.listen(Session, "after_flush_postexec", _clear_reserved)
+    for name in ("before_flush", "after_flush_postexec", "after_soft_rollback"):
+        if not event.contains(Session, name, _clear_reserved):
+            event.listen(Session, name, _clear_reserved)
 
 
-_listen_for_flush_end()
+_listen_for_flush_boundaries()

@@ -372,10 +372,10 @@ def sa_integrity(orig: BaseException) -> sa_exc.IntegrityError:
         ),
         pytest.param(
             FakeDriverError("restart transaction: TransactionRetryWithProtoRefreshError", sqlstate="40001"),
+            "conflict",
             None,
             None,
-            None,
-            id="cockroachdb-40001-unknown",
+            id="cockroachdb-40001-conflict",
         ),
         pytest.param(
             FakeDriverError("some exclusion conflict", pgcode="23P01"),
