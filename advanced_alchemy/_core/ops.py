@@ -53,6 +53,17 @@ __all__ = (
 )
 
 _NOT_FOUND = "No item found when one was expected"
+# Bound parameters one statement may carry, per dialect (IN lists are chunked to fit); others get 950.
+_BIND_PARAMETER_LIMITS = {
+    "sqlite": 32_766,
+    "postgresql": 32_767,
+    "cockroachdb": 32_767,
+    "duckdb": 32_767,
+    "mysql": 65_535,
+    "mariadb": 65_535,
+    "mssql": 2_000,
+    "oracle": 1_000,
+}
 _DEFAULT_CHUNK = 950
 _NO_SAVEPOINT_DIALECTS = frozenset({"duckdb"})
 
@@ -267,7 +278,8 @@ def delete_many(
         msg = f"chunk_size must be at least 1, got {chunk_size}"
         raise ValueError(msg)
     info = ctx.info
-    size = max(1, (chunk_size or _DEFAULT_CHUNK) // max(1, len(info.pk_attr_names)))
+    limit = chunk_size or _BIND_PARAMETER_LIMITS.get(ctx.dialect_name, _DEFAULT_CHUNK)
+    size = max(1, limit // max(1, len(info.pk_attr_names)))
     deleted: list[Any] = []
     for start in range(0, len(item_ids), size):
         chunk = list(item_ids[start : start + size])
