@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from sqlalchemy.orm import make_transient_to_detached
+
 from advanced_alchemy._core.steps import (
     Add,
     AddAll,
+    Attach,
     BeginNested,
     Commit,
     Delete,
@@ -29,6 +32,10 @@ def _session_only(session: Any, step: Step) -> Any:
     if isinstance(step, Add):
         session.add(step.instance)
     elif isinstance(step, AddAll):
+        session.add_all(step.instances)
+    elif isinstance(step, Attach):
+        for instance in step.instances:
+            make_transient_to_detached(instance)
         session.add_all(step.instances)
     elif isinstance(step, Expunge):
         for instance in step.instances:

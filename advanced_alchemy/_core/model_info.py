@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
+from functools import cache, partial
+from typing import Any, Callable, Optional
 
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import ColumnProperty, Mapper
@@ -26,6 +26,10 @@ class ModelInfo:
     columns_with_defaults: frozenset[str]
     """Column attributes whose ``None`` is replaced by a default/onupdate (so ``update`` skips ``None``)."""
     relationship_names: frozenset[str]
+    insert_defaults: Optional[tuple[tuple[str, Callable[[], Any]], ...]]
+    """Per column attribute, how to compute its value client-side on insert; ``None`` when some value
+    can only come from the database (sequence, identity, server default, SQL expression, version counter)
+    or inheritance makes one INSERT statement insufficient."""
 
     @property
     def has_composite_pk(self) -> bool:
@@ -50,6 +54,7 @@ def model_info(model: type[Any]) -> ModelInfo:
         ):
             with_defaults.add(prop.key)
     return ModelInfo(
+        insert_defaults=_insert_defaults(mapper),
         model=model,
         mapper=mapper,
         pk_columns=pk_columns,
@@ -58,3 +63,39 @@ def model_info(model: type[Any]) -> ModelInfo:
         columns_with_defaults=frozenset(with_defaults),
         relationship_names=frozenset(mapper.relationships.keys()),
     )
+
+
+def _no_value() -> Any:
+    return None
+
+
+def _constant(value: Any) -> Any:
+    return value
+
+
+def _insert_defaults(mapper: Mapper[Any]) -> Optional[tuple[tuple[str, Callable[[], Any]], ...]]:
+    if mapper.inherits is not None or mapper.version_id_col is not None or len(mapper.tables) != 1:
+        return None
+    defaults: list[tuple[str, Callable[[], Any]]] = []
+    for prop in mapper.column_attrs:
+        column = prop.columns[0]
+        if not isinstance(column, Column):
+            return None
+        if column._insert_sentinel:
+            continue
+        if column.server_default is not None or column.identity is not None:
+            return None
+        default = column.default
+        if default is None:
+            if column.primary_key and column.autoincrement in (True, "auto") and column.type._type_affinity is not None:
+                python_type = getattr(column.type, "python_type", None)
+                if python_type is int:
+                    return None  # database-generated integer key
+            defaults.append((prop.key, _no_value))
+        elif getattr(default, "is_scalar", False):
+            defaults.append((prop.key, partial(_constant, default.arg)))  # type: ignore[attr-defined]
+        elif getattr(default, "is_callable", False) and hasattr(default.arg, "__wrapped__"):  # type: ignore[attr-defined]
+            defaults.append((prop.key, default.arg.__wrapped__))  # type: ignore[attr-defined]
+        else:
+            return None  # sequence, SQL expression or a default that wants the execution context
+    return tuple(defaults)

@@ -14,6 +14,7 @@ from typing import Any, Optional
 from sqlalchemy import Result, func, inspect, over
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import insert as sql_insert
 from sqlalchemy import tuple_ as sql_tuple
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import InstrumentedAttribute
@@ -23,6 +24,7 @@ from advanced_alchemy._core.context import CallContext, M
 from advanced_alchemy._core.steps import (
     Add,
     AddAll,
+    Attach,
     BeginNested,
     Commit,
     Delete,
@@ -97,13 +99,48 @@ def add(ctx: CallContext[M], data: M) -> Operation[M]:
     return data
 
 
-def add_many(ctx: CallContext[M], data: Sequence[M]) -> Operation[Sequence[M]]:
-    """Add instances in one flush (batched INSERTs); returns the same objects."""
+def add_many(ctx: CallContext[M], data: Sequence[M], *, bulk: bool = True) -> Operation[Sequence[M]]:
+    """Insert instances; returns the same objects, persistent in the session.
+
+    When every value can be computed client-side (see :attr:`ModelInfo.insert_defaults`) and nothing hooks
+    into inserting these rows, the rows go out as one executemany ``INSERT`` and the instances are attached
+    to the session as they are; otherwise they are added and flushed through the unit of work.
+    """
     if not data:
         return data
-    yield AddAll(data)
+    rows = _bulk_insert_rows(ctx, data) if bulk else None
+    if rows is None:
+        yield AddAll(data)
+    else:
+        yield Execute(sql_insert(ctx.model), rows)
+        yield Attach(data)
     yield from persist(ctx, data, refresh=False)
     return data
+
+
+def _bulk_insert_rows(ctx: CallContext[M], data: Sequence[M]) -> Optional[list[dict[str, Any]]]:
+    """Parameter rows for a bulk INSERT of ``data`` (filling client-side defaults in), or ``None``."""
+    info = ctx.info
+    defaults = info.insert_defaults
+    mapper = info.mapper
+    if defaults is None or mapper.dispatch.before_insert or mapper.dispatch.after_insert:
+        return None
+    states = [inspect(item, raiseerr=True) for item in data]
+    if any(not state.transient or info.relationship_names & state.dict.keys() for state in states):
+        return None
+    rows: list[dict[str, Any]] = []
+    for state in states:
+        values = state.dict
+        row: dict[str, Any] = {}
+        for key, make_default in defaults:
+            value = values.get(key)
+            if value is None and (key not in values or key in info.pk_attr_names):
+                value = make_default()
+                if value is not None:
+                    values[key] = value  # a default, not a change: no attribute events needed
+            row[key] = value
+        rows.append(row)
+    return rows
 
 
 def _select_one(ctx: CallContext[M], statement: Any) -> Operation[Optional[M]]:

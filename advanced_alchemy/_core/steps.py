@@ -15,6 +15,7 @@ from sqlalchemy.sql import Executable
 __all__ = (
     "Add",
     "AddAll",
+    "Attach",
     "BeginNested",
     "Commit",
     "Delete",
@@ -49,6 +50,13 @@ class Add:
 @dataclass(frozen=True)
 class AddAll:
     """``session.add_all(instances)``."""
+
+    instances: Sequence[Any]
+
+
+@dataclass(frozen=True)
+class Attach:
+    """Make instances whose rows were just inserted persistent in the session (no SQL)."""
 
     instances: Sequence[Any]
 
@@ -99,6 +107,6 @@ class EndNested:
     commit: bool
 
 
-Step = Union[Execute, Add, AddAll, Flush, Commit, Refresh, Delete, Expunge, BeginNested, EndNested]
+Step = Union[Execute, Add, AddAll, Attach, Flush, Commit, Refresh, Delete, Expunge, BeginNested, EndNested]
 Operation = Generator[Step, Any, T]
 """An operation: yields steps, receives their results, returns its own result."""

@@ -118,7 +118,7 @@ class SQLAlchemyAsyncRepository(RepositoryBase[ModelT]):
         ctx = self._context(
             auto_commit=auto_commit, auto_expunge=auto_expunge, error_messages=error_messages, bind_group=bind_group
         )
-        return await self._run(ctx, ops.add_many(ctx, data))
+        return await self._run(ctx, ops.add_many(ctx, data, bulk=self._flush_is_unobserved()))
 
     async def get(
         self,

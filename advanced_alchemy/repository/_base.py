@@ -153,6 +153,15 @@ class RepositoryBase(Generic[ModelT]):
             ),
         )
 
+    def _flush_is_unobserved(self) -> bool:
+        """Whether no application listener watches this session's flushes (so bulk INSERTs may bypass them)."""
+        session = getattr(self.session, "sync_session", self.session)
+        dispatch = getattr(session, "dispatch", None)
+        if dispatch is None:
+            return False
+        hooks = (*dispatch.before_flush, *dispatch.after_flush, *dispatch.after_flush_postexec)
+        return all(getattr(hook, "__module__", "").startswith("advanced_alchemy.") for hook in hooks)
+
     @property
     def pk_attr_names(self) -> tuple[str, ...]:
         """Primary-key attribute names, in mapper order."""

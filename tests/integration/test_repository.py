@@ -237,3 +237,25 @@ def test_composite_primary_keys(backend: Backend) -> None:
         run_scenario(backend, scenario, RepoPair)
     finally:
         backend.drop_all(PairBase.metadata, [RepoPair])
+
+
+def test_add_many_bulk_path_and_unit_of_work_path_agree(authors_backend: Backend) -> None:
+    """Plain models go out as one INSERT; a session someone listens to keeps the unit of work."""
+    from sqlalchemy import event
+
+    seen: list[int] = []
+
+    async def scenario(session: Any, repo: Any) -> None:
+        bulk = await repo.add_many([RepoAuthor(name="b1"), RepoAuthor(name="b2", rank=None)], auto_commit=True)
+        assert all(a.id is not None and a.created_at is not None for a in bulk)
+        assert all(a in (session._target if hasattr(session, "_target") else session) for a in bulk)
+        assert seen == []
+        sync_session = getattr(session, "_target", session)
+        sync_session = getattr(sync_session, "sync_session", sync_session)
+        event.listen(sync_session, "after_flush", lambda s, ctx: seen.append(len(s.new)))
+        observed = await repo.add_many([RepoAuthor(name="o1")], auto_commit=True)
+        assert observed[0].id is not None
+        assert seen == [1]
+        assert sorted(names(await repo.get_many())) == ["b1", "b2", "o1"]
+
+    run_scenario(authors_backend, scenario, RepoAuthor)
