@@ -18,6 +18,7 @@ from sqlalchemy import insert as sql_insert
 from sqlalchemy import tuple_ as sql_tuple
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm.attributes import set_committed_value
 
 from advanced_alchemy._core import statements as st
 from advanced_alchemy._core.context import CallContext, M
@@ -370,18 +371,21 @@ def _row_dict(info: Any, item: Any) -> dict[str, Any]:
 
 
 def update_many(ctx: CallContext[M], data: Sequence[Any]) -> Operation[list[M]]:
-    """Update rows by primary key in one executemany ``UPDATE``; returns the updated rows, reloaded.
+    """Update rows by primary key in one executemany ``UPDATE``; returns the updated rows.
 
     ``updated_at`` (when the model has it) is set to the time of the write unless the caller set it.
+    Instances already persistent in the session send only their changed columns and are marked clean
+    afterwards; anything else (dicts, detached or new instances) is written whole and the rows re-read.
     """
     info = ctx.info
     if not data:
         return []
+    tracked = all(not isinstance(item, dict) and inspect(item, raiseerr=True).persistent for item in data)
     stamp = "updated_at" in info.column_attr_names
     now = _now_utc()
     payload: list[dict[str, Any]] = []
     for item in data:
-        row = _row_dict(info, item)
+        row = _changed_row_dict(info, item) if tracked else _row_dict(info, item)
         if any(row.get(name) is None for name in info.pk_attr_names):
             msg = f"update_many needs the primary key {info.pk_attr_names} on every item; missing in {row!r}"
             raise ValueError(msg)
@@ -389,15 +393,32 @@ def update_many(ctx: CallContext[M], data: Sequence[Any]) -> Operation[list[M]]:
             row["updated_at"] = now
         payload.append(row)
     yield Execute(sql_update(ctx.model), payload)
-    ids = [
-        tuple(row[name] for name in info.pk_attr_names) if info.has_composite_pk else row[info.pk_attr_names[0]]
-        for row in payload
-    ]
-    reload = ctx.select().where(st.pk_in_clause(info, ids, ctx.dialect_name))
-    result: Result[Any] = yield Execute(reload.execution_options(populate_existing=True))
-    rows = _scalars(result, ctx.uniquify)
+    if tracked:
+        for item, row in zip(data, payload, strict=True):
+            for key, value in row.items():
+                set_committed_value(item, key, value)
+        rows: list[M] = list(data)
+    else:
+        ids = [
+            tuple(row[name] for name in info.pk_attr_names) if info.has_composite_pk else row[info.pk_attr_names[0]]
+            for row in payload
+        ]
+        reload = ctx.select().where(st.pk_in_clause(info, ids, ctx.dialect_name))
+        result: Result[Any] = yield Execute(reload.execution_options(populate_existing=True))
+        rows = _scalars(result, ctx.uniquify)
     yield from persist(ctx, rows, refresh=False)
     return rows
+
+
+def _changed_row_dict(info: Any, item: Any) -> dict[str, Any]:
+    """Primary key plus the column attributes changed since the instance was loaded."""
+    state = inspect(item)
+    changed = state.committed_state.keys()
+    return {
+        key: state.dict[key]
+        for key in info.column_attr_names
+        if key in state.dict and (key in info.pk_attr_names or key in changed)
+    }
 
 
 def _updated_at_set_by_caller(item: Any) -> bool:

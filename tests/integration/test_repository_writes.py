@@ -34,6 +34,10 @@ def test_update_many_writes_values_and_moves_updated_at(authors_backend: Backend
         updated = await repo.update_many(created, auto_commit=True)
         assert sorted(a.rank for a in updated) == [10, 11, 12]
         assert all(a.updated_at > before[a.id] for a in updated)
+        assert not session.dirty
+        assert await repo.count(RepoAuthor.rank >= 10) == 3  # really written, not just on the objects
+        stored = await repo.get_many(RepoAuthor.rank >= 10)
+        assert all(a.updated_at > before[a.id] for a in stored)
         as_dicts = await repo.update_many([{"id": created[0].id, "rank": 99}], auto_commit=True)
         assert as_dicts[0].rank == 99
         assert (await repo.get(created[0].id)).rank == 99
