@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import string
-from typing import Any, ClassVar, Generic, Optional, TypeVar, Union, cast
+from typing import Any, ClassVar, Optional, Protocol, TypeVar, Union, cast
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import InstrumentedAttribute, lazyload
@@ -13,13 +13,12 @@ from advanced_alchemy._core.context import CallContext
 from advanced_alchemy._core.model_info import model_info
 from advanced_alchemy._core.statements import loader_options
 from advanced_alchemy._errors import DEFAULT_ERROR_MESSAGE_TEMPLATES
-from advanced_alchemy.base import ModelProtocol
 from advanced_alchemy.exceptions import ErrorMessages, NotFoundError
+from advanced_alchemy.repository.typing import ModelT, OrderingPair
 from advanced_alchemy.utils.dataclass import Empty, EmptyType
 
-__all__ = ("ModelT", "RepositoryBase", "random_suffix")
+__all__ = ("FilterableRepository", "FilterableRepositoryProtocol", "ModelT", "RepositoryBase", "random_suffix")
 
-ModelT = TypeVar("ModelT", bound=ModelProtocol)
 T = TypeVar("T")
 
 
@@ -44,10 +43,23 @@ def _supports_delete_returning(session: Any) -> bool:
     return bool(getattr(dialect, "delete_returning", False)) and dialect.name != "duckdb"
 
 
-class RepositoryBase(Generic[ModelT]):
-    """Settings and helpers common to :class:`SQLAlchemyAsyncRepository` and :class:`SQLAlchemySyncRepository`."""
+class FilterableRepositoryProtocol(Protocol[ModelT]):
+    """Anything that filters rows of ``model_type``."""
 
     model_type: type[ModelT]
+
+
+class FilterableRepository(FilterableRepositoryProtocol[ModelT]):
+    """Default ordering and ``= ANY`` dialect preference shared by the repositories."""
+
+    model_type: type[ModelT]
+    order_by: Optional[Union[list[OrderingPair], OrderingPair]] = None
+    prefer_any_dialects: Optional[tuple[str]] = ("postgresql",)
+
+
+class RepositoryBase(FilterableRepository[ModelT]):
+    """Settings and helpers common to :class:`SQLAlchemyAsyncRepository` and :class:`SQLAlchemySyncRepository`."""
+
     id_attribute: str = "id"
     loader_options: Any = None
     error_messages: Optional[ErrorMessages] = None
@@ -58,8 +70,6 @@ class RepositoryBase(Generic[ModelT]):
     match_fields: Optional[Union[list[str], str]] = None
     uniquify: bool = False
     count_with_window_function: bool = True
-    prefer_any_dialects: Optional[tuple[str]] = ("postgresql",)
-    order_by: Any = None
     _default_messages: ClassVar[ErrorMessages] = DEFAULT_ERROR_MESSAGE_TEMPLATES
 
     def _setup(

@@ -7,12 +7,13 @@ Generated from ``_async.py`` by ``tools/generate_sync.py``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, List, Optional, TypeVar, Union
+from typing import Any, List, Optional, Protocol, TypeVar, Union, runtime_checkable
 
 from sqlalchemy import Result, Row, Select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.orm.scoping import scoped_session
 from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.selectable import ForUpdateParameter
 
 from advanced_alchemy._core import ops, query_ops
 from advanced_alchemy._core.context import CallContext
@@ -20,12 +21,25 @@ from advanced_alchemy._core.steps import Operation
 from advanced_alchemy._drivers import run_sync
 from advanced_alchemy.exceptions import ErrorMessages, wrap_sqlalchemy_exception
 from advanced_alchemy.filters import StatementFilter
-from advanced_alchemy.repository._base import ModelT, RepositoryBase, random_suffix
+from advanced_alchemy.repository._base import (
+    FilterableRepository,
+    FilterableRepositoryProtocol,
+    ModelT,
+    RepositoryBase,
+    random_suffix,
+)
+from advanced_alchemy.repository.typing import LoadSpec, OrderingPair, PrimaryKeyType
 from advanced_alchemy.utils.dataclass import Empty, EmptyType
 from advanced_alchemy.utils.deprecation import warn_deprecation
 from advanced_alchemy.utils.text import slugify
 
-__all__ = ("SQLAlchemySyncQueryRepository", "SQLAlchemySyncRepository", "SQLAlchemySyncSlugRepository")
+__all__ = (
+    "SQLAlchemySyncQueryRepository",
+    "SQLAlchemySyncRepository",
+    "SQLAlchemySyncRepositoryProtocol",
+    "SQLAlchemySyncSlugRepository",
+    "SQLAlchemySyncSlugRepositoryProtocol",
+)
 
 T = TypeVar("T")
 FilterArg = Union[StatementFilter, ColumnElement[bool]]
@@ -33,7 +47,359 @@ Messages = Optional[Union[ErrorMessages, EmptyType]]
 IdAttribute = Optional[Union[str, InstrumentedAttribute[Any]]]
 
 
-class SQLAlchemySyncRepository(RepositoryBase[ModelT]):
+@runtime_checkable
+class SQLAlchemySyncRepositoryProtocol(FilterableRepositoryProtocol[ModelT], Protocol[ModelT]):
+    """The interface every async repository (database or in-memory) provides."""
+
+    auto_commit: bool
+    auto_expunge: bool
+    auto_refresh: bool
+    error_messages: Optional[ErrorMessages] = None
+    id_attribute: str
+    match_fields: Optional[Union[List[str], str]] = None
+    model_type: type[ModelT]
+    order_by: Optional[Union[List[OrderingPair], OrderingPair]] = None
+    session: Union[Session, scoped_session[Session]]
+    statement: Select[tuple[ModelT]]
+    wrap_exceptions: bool = True
+
+    def __init__(
+        self,
+        *,
+        statement: Optional[Select[tuple[ModelT]]] = None,
+        session: Union[Session, scoped_session[Session]],
+        auto_expunge: bool = False,
+        auto_refresh: bool = True,
+        auto_commit: bool = False,
+        load: Optional[LoadSpec] = None,
+        execution_options: Optional[dict[str, Any]] = None,
+        order_by: Optional[Union[List[OrderingPair], OrderingPair]] = None,
+        error_messages: Optional[Union[ErrorMessages, EmptyType]] = Empty,
+        wrap_exceptions: bool = True,
+        **kwargs: Any,
+    ) -> None: ...
+
+    def add(
+        self,
+        data: ModelT,
+        *,
+        auto_commit: Optional[bool] = None,
+        auto_expunge: Optional[bool] = None,
+        auto_refresh: Optional[bool] = None,
+        error_messages: Optional[Union[ErrorMessages, EmptyType]] = Empty,
+        bind_group: Optional[str] = None,
+    ) -> ModelT: ...
+
+    def add_many(
+        self,
+        data: List[ModelT],
+        *,
+        auto_commit: Optional[bool] = None,
+        auto_expunge: Optional[bool] = None,
+        error_messages: Optional[Union[ErrorMessages, EmptyType]] = Empty,
+        bind_group: Optional[str] = None,
+    ) -> Sequence[ModelT]: ...
+
+    @classmethod
+    def check_health(cls, session: Union[Session, scoped_session[Session]]) -> bool: ...
+
+    @staticmethod
+    def check_not_found(item_or_none: Optional[ModelT]) -> ModelT: ...
+
+    def count(
+        self,
+        *filters: Union[StatementFilter, ColumnElement[bool]],
+        statement: Optional[Select[tuple[ModelT]]] = None,
+        load: Optional[LoadSpec] = None,
+        error_messages: Optional[Union[ErrorMessages, EmptyType]] = Empty,
+        execution_options: Optional[dict[str, Any]] = None,
+        bind_group: Optional[str] = None,
+        **kwargs: Any,
+    ) -> int: ...
+
+    def delete(
+        self,
+        item_id: PrimaryKeyType,
+        *,
+        auto_commit: Optional[bool] = None,
+        auto_expunge: Optional[bool] = None,
+        id_attribute: Optional[Union[str, InstrumentedAttribute[Any]]] = None,
+        error_messages: Optional[Union[ErrorMessages, EmptyType]] = Empty,
+        load: Optional[LoadSpec] = None,
+        execution_options: Optional[dict[str, Any]] = None,
+        bind_group: Optional[str] = None,
+    ) -> ModelT: ...
+
+    def delete_many(
+        self,
+        item_ids: List[PrimaryKeyType],
+        *,
+        auto_commit: Optional[bool] = None,
+        auto_expunge: Optional[bool] = None,
+        id_attribute: Optional[Union[str, InstrumentedAttribute[Any]]] = None,
+        chunk_size: Optional[int] = None,
+        error_messages: Optional[Union[ErrorMessages, EmptyType]] = Empty,
+        load: Optional[LoadSpec] = None,
+        execution_options: Optional[dict[str, Any]] = None,
+        bind_group: Optional[str] = None,
+    ) -> Sequence[ModelT]: ...
+
+    def delete_where(
+        self,
+        *filters: Union[StatementFilter, ColumnElement[bool]],
+        auto_commit: Optional[bool] = None,
+        auto_expunge: Optional[bool] = None,
+        load: Optional[LoadSpec] = None,
+        error_messages: Optional[Union[ErrorMessages, EmptyType]] = Empty,
+        execution_options: Optional[dict[str, Any]] = None,
+        sanity_check: bool = True,
+        bind_group: Optional[str] = None,
+        **kwargs: Any,
+    ) -> Sequence[ModelT]: ...
+
+    def exists(
+        self,
+        *filters: Union[StatementFilter, ColumnElement[bool]],
+        load: Optional[LoadSpec] = None,
+        error_messages: Optional[Union[ErrorMessages, EmptyType]] = Empty,
+        execution_options: Optional[dict[str, Any]] = None,
+        bind_group: Optional[str] = None,
+        **kwargs: Any,
+    ) -> bool: ...
+
+    def get(
+        self,
+        item_id: PrimaryKeyType,
+        *,
+        auto_expunge: Optional[bool] = None,
+        statement: Optional[Select[tuple[ModelT]]] = None,
+        id_attribute: Optional[Union[str, InstrumentedAttribute[Any]]] = None,
+        error_messages: Optional[Union[ErrorMessages, EmptyType]] = Empty,
+        load: Optional[LoadSpec] = None,
+        execution_options: Optional[dict[str, Any]] = None,
+        with_for_update: ForUpdateParameter = None,
+        bind_group: Optional[str] = None,
+    ) -> ModelT: ...
+
+    def get_and_update(
+        self,
+        *filters: Union[StatementFilter, ColumnElement[bool]],
+        match_fields: Optional[Union[List[str], str]] = None,
+        attribute_names: Optional[Iterable[str]] = None,
+        with_for_update: ForUpdateParameter = None,
+        auto_commit: Optional[bool] = None,
+        auto_expunge: Optional[bool] = None,
+        auto_refresh: Optional[bool] = None,
+        error_messages: Optional[Union[ErrorMessages, EmptyType]] = Empty,
+        load: Optional[LoadSpec] = None,
+        execution_options: Optional[dict[str, Any]] = None,
+        bind_group: Optional[str] = None,
+        **kwargs: Any,
+    ) -> tuple[ModelT, bool]: ...
+
+    @classmethod
+    def get_id_attribute_value(
+        cls, item: Union[ModelT, type[ModelT]], id_attribute: Optional[Union[str, InstrumentedAttribute[Any]]] = None
+    ) -> Any: ...
+
+    def get_many(
+        self,
+        *filters: Union[StatementFilter, ColumnElement[bool]],
+        auto_expunge: Optional[bool] = None,
+        statement: Optional[Select[tuple[ModelT]]] = None,
+        error_messages: Optional[Union[ErrorMessages, EmptyType]] = Empty,
+        load: Optional[LoadSpec] = None,
+        execution_options: Optional[dict[str, Any]] = None,
+        order_by: Optional[Union[List[OrderingPair], OrderingPair]] = None,
+        use_cache: bool = True,
+        bind_group: Optional[str] = None,
+        **kwargs: Any,
+    ) -> List[ModelT]: ...
+
+    def get_many_and_count(
+        self,
+        *filters: Union[StatementFilter, ColumnElement[bool]],
+        auto_expunge: Optional[bool] = None,
+        statement: Optional[Select[tuple[ModelT]]] = None,
+        count_with_window_function: Optional[bool] = None,
+        error_messages: Optional[Union[ErrorMessages, EmptyType]] = Empty,
+        load: Optional[LoadSpec] = None,
+        execution_options: Optional[dict[str, Any]] = None,
+        order_by: Optional[Union[List[OrderingPair], OrderingPair]] = None,
+        use_cache: bool = True,
+        bind_group: Optional[str] = None,
+        **kwargs: Any,
+    ) -> tuple[List[ModelT], int]: ...
+
+    def get_one(
+        self,
+        *filters: Union[StatementFilter, ColumnElement[bool]],
+        auto_expunge: Optional[bool] = None,
+        statement: Optional[Select[tuple[ModelT]]] = None,
+        error_messages: Optional[Union[ErrorMessages, EmptyType]] = Empty,
+        load: Optional[LoadSpec] = None,
+        execution_options: Optional[dict[str, Any]] = None,
+        with_for_update: ForUpdateParameter = None,
+        bind_group: Optional[str] = None,
+        **kwargs: Any,
+    ) -> ModelT: ...
+
+    def get_one_or_none(
+        self,
+        *filters: Union[StatementFilter, ColumnElement[bool]],
+        auto_expunge: Optional[bool] = None,
+        statement: Optional[Select[tuple[ModelT]]] = None,
+        error_messages: Optional[Union[ErrorMessages, EmptyType]] = Empty,
+        load: Optional[LoadSpec] = None,
+        execution_options: Optional[dict[str, Any]] = None,
+        with_for_update: ForUpdateParameter = None,
+        bind_group: Optional[str] = None,
+        **kwargs: Any,
+    ) -> Optional[ModelT]: ...
+
+    def get_or_upsert(
+        self,
+        *filters: Union[StatementFilter, ColumnElement[bool]],
+        match_fields: Optional[Union[List[str], str]] = None,
+        upsert: bool = True,
+        attribute_names: Optional[Iterable[str]] = None,
+        with_for_update: ForUpdateParameter = None,
+        auto_commit: Optional[bool] = None,
+        auto_expunge: Optional[bool] = None,
+        auto_refresh: Optional[bool] = None,
+        error_messages: Optional[Union[ErrorMessages, EmptyType]] = Empty,
+        load: Optional[LoadSpec] = None,
+        execution_options: Optional[dict[str, Any]] = None,
+        bind_group: Optional[str] = None,
+        **kwargs: Any,
+    ) -> tuple[ModelT, bool]: ...
+
+    def get_primary_key_value(self, instance: ModelT) -> PrimaryKeyType: ...
+
+    @property
+    def has_composite_pk(self) -> bool: ...
+
+    def has_primary_key_values(self, instance: ModelT) -> bool: ...
+
+    def list(
+        self,
+        *filters: Union[StatementFilter, ColumnElement[bool]],
+        auto_expunge: Optional[bool] = None,
+        statement: Optional[Select[tuple[ModelT]]] = None,
+        error_messages: Optional[Union[ErrorMessages, EmptyType]] = Empty,
+        load: Optional[LoadSpec] = None,
+        execution_options: Optional[dict[str, Any]] = None,
+        order_by: Optional[Union[List[OrderingPair], OrderingPair]] = None,
+        use_cache: bool = True,
+        bind_group: Optional[str] = None,
+        **kwargs: Any,
+    ) -> List[ModelT]: ...
+
+    def list_and_count(
+        self,
+        *filters: Union[StatementFilter, ColumnElement[bool]],
+        auto_expunge: Optional[bool] = None,
+        statement: Optional[Select[tuple[ModelT]]] = None,
+        count_with_window_function: Optional[bool] = None,
+        error_messages: Optional[Union[ErrorMessages, EmptyType]] = Empty,
+        load: Optional[LoadSpec] = None,
+        execution_options: Optional[dict[str, Any]] = None,
+        order_by: Optional[Union[List[OrderingPair], OrderingPair]] = None,
+        use_cache: bool = True,
+        bind_group: Optional[str] = None,
+        **kwargs: Any,
+    ) -> tuple[List[ModelT], int]: ...
+
+    @property
+    def pk_attr_names(self) -> tuple[str, ...]: ...
+
+    @classmethod
+    def set_id_attribute_value(
+        cls, item_id: Any, item: ModelT, id_attribute: Optional[Union[str, InstrumentedAttribute[Any]]] = None
+    ) -> ModelT: ...
+
+    def update(
+        self,
+        data: ModelT,
+        *,
+        attribute_names: Optional[Iterable[str]] = None,
+        with_for_update: ForUpdateParameter = None,
+        auto_commit: Optional[bool] = None,
+        auto_expunge: Optional[bool] = None,
+        auto_refresh: Optional[bool] = None,
+        id_attribute: Optional[Union[str, InstrumentedAttribute[Any]]] = None,
+        error_messages: Optional[Union[ErrorMessages, EmptyType]] = Empty,
+        load: Optional[LoadSpec] = None,
+        execution_options: Optional[dict[str, Any]] = None,
+        bind_group: Optional[str] = None,
+    ) -> ModelT: ...
+
+    def update_many(
+        self,
+        data: List[ModelT],
+        *,
+        auto_commit: Optional[bool] = None,
+        auto_expunge: Optional[bool] = None,
+        error_messages: Optional[Union[ErrorMessages, EmptyType]] = Empty,
+        load: Optional[LoadSpec] = None,
+        execution_options: Optional[dict[str, Any]] = None,
+        bind_group: Optional[str] = None,
+    ) -> List[ModelT]: ...
+
+    def upsert(
+        self,
+        data: ModelT,
+        *,
+        attribute_names: Optional[Iterable[str]] = None,
+        with_for_update: ForUpdateParameter = None,
+        auto_expunge: Optional[bool] = None,
+        auto_commit: Optional[bool] = None,
+        auto_refresh: Optional[bool] = None,
+        match_fields: Optional[Union[List[str], str]] = None,
+        error_messages: Optional[Union[ErrorMessages, EmptyType]] = Empty,
+        load: Optional[LoadSpec] = None,
+        execution_options: Optional[dict[str, Any]] = None,
+        bind_group: Optional[str] = None,
+    ) -> ModelT: ...
+
+    def upsert_many(
+        self,
+        data: List[ModelT],
+        *,
+        auto_expunge: Optional[bool] = None,
+        auto_commit: Optional[bool] = None,
+        no_merge: bool = False,
+        match_fields: Optional[Union[List[str], str]] = None,
+        error_messages: Optional[Union[ErrorMessages, EmptyType]] = Empty,
+        load: Optional[LoadSpec] = None,
+        execution_options: Optional[dict[str, Any]] = None,
+        uniquify: Optional[bool] = None,
+        bind_group: Optional[str] = None,
+        chunk_size: Optional[int] = None,
+    ) -> List[ModelT]: ...
+
+
+@runtime_checkable
+class SQLAlchemySyncSlugRepositoryProtocol(SQLAlchemySyncRepositoryProtocol[ModelT], Protocol[ModelT]):
+    """An async repository that can look rows up by slug and generate unique slugs."""
+
+    def get_available_slug(self, value_to_slugify: str, **kwargs: Any) -> str: ...
+
+    def get_by_slug(
+        self,
+        slug: str,
+        *,
+        error_messages: Optional[Union[ErrorMessages, EmptyType]] = Empty,
+        load: Optional[LoadSpec] = None,
+        execution_options: Optional[dict[str, Any]] = None,
+        bind_group: Optional[str] = None,
+        **kwargs: Any,
+    ) -> Optional[ModelT]: ...
+
+
+class SQLAlchemySyncRepository(
+    RepositoryBase[ModelT], SQLAlchemySyncRepositoryProtocol[ModelT], FilterableRepository[ModelT]
+):
     """Sync CRUD, filtering and pagination for one mapped class (set ``model_type`` in a subclass)."""
 
     session: Union[Session, scoped_session[Session]]
@@ -638,7 +1004,7 @@ class SQLAlchemySyncRepository(RepositoryBase[ModelT]):
         return self._run(ctx, operation)
 
 
-class SQLAlchemySyncSlugRepository(SQLAlchemySyncRepository[ModelT]):
+class SQLAlchemySyncSlugRepository(SQLAlchemySyncRepository[ModelT], SQLAlchemySyncSlugRepositoryProtocol[ModelT]):
     """Repository for models with a ``slug`` column (see :class:`~advanced_alchemy.mixins.SlugKey`)."""
 
     def get_by_slug(

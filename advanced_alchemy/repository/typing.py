@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Union
 
 from sqlalchemy import RowMapping, Select
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.base import ExecutableOption
 from sqlalchemy.sql.elements import UnaryExpression
 from typing_extensions import TypeAlias, TypeVar
 
@@ -39,6 +41,13 @@ OrderingPair: TypeAlias = Union[tuple[Union[str, InstrumentedAttribute[Any]], bo
 """``(field, is_descending)`` or an ordering expression."""
 PrimaryKeyType: TypeAlias = Union[Any, tuple[Any, ...], dict[str, Any]]
 """A scalar, a tuple (composite key, mapper column order) or a dict keyed by primary-key attribute names."""
+SingleLoad: TypeAlias = Union[InstrumentedAttribute[Any], ExecutableOption, str, bool]
+"""One relationship to eager-load, a loader option, ``"*"`` for all relationships, or ``True``."""
+LoadCollection: TypeAlias = Sequence[Union[SingleLoad, Sequence[SingleLoad]]]
+"""Several loads; a nested sequence is a path through relationships."""
+ExecutableOptions: TypeAlias = Sequence[ExecutableOption]
+LoadSpec: TypeAlias = Union[LoadCollection, SingleLoad, ExecutableOption, ExecutableOptions]
+"""What a repository's ``load=`` accepts."""
 SQLAlchemyAsyncRepositoryT = TypeVar("SQLAlchemyAsyncRepositoryT", bound="SQLAlchemyAsyncRepository[Any]", default=Any)
 SQLAlchemySyncRepositoryT = TypeVar("SQLAlchemySyncRepositoryT", bound="SQLAlchemySyncRepository[Any]", default=Any)
 
