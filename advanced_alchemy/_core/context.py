@@ -35,6 +35,8 @@ class CallContext(Generic[M]):
     id_attribute: str = "id"
     order_by: Any = None
     count_with_window_function: bool = True
+    prefer_any: bool = False
+    """Match a list of keys with one ``= ANY(:array)`` parameter instead of ``IN (...)``."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

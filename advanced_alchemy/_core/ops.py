@@ -316,13 +316,19 @@ def delete_many(
         msg = f"chunk_size must be at least 1, got {chunk_size}"
         raise ValueError(msg)
     info = ctx.info
+    key_column = resolve_field(ctx.model, id_attribute) if id_attribute is not None else None
+    if key_column is None and not info.has_composite_pk:
+        key_column = getattr(ctx.model, info.pk_attr_names[0])
+    single_array = (
+        chunk_size is None and ctx.prefer_any and key_column is not None and st.any_eligible(key_column, item_ids)
+    )
     limit = chunk_size or _BIND_PARAMETER_LIMITS.get(ctx.dialect_name, _DEFAULT_CHUNK)
-    size = max(1, limit // max(1, len(info.pk_attr_names)))
+    size = max(1, len(item_ids)) if single_array else max(1, limit // max(1, len(info.pk_attr_names)))
     deleted: list[Any] = []
     for start in range(0, len(item_ids), size):
         chunk = list(item_ids[start : start + size])
-        if id_attribute is not None:
-            where = resolve_field(ctx.model, id_attribute).in_(chunk)
+        if key_column is not None:
+            where = st.in_clause(key_column, chunk, prefer_any=ctx.prefer_any)
         else:
             where = st.pk_in_clause(info, chunk, ctx.dialect_name)
         if supports_returning:
@@ -403,7 +409,7 @@ def update_many(ctx: CallContext[M], data: Sequence[Any]) -> Operation[list[M]]:
             tuple(row[name] for name in info.pk_attr_names) if info.has_composite_pk else row[info.pk_attr_names[0]]
             for row in payload
         ]
-        reload = ctx.select().where(st.pk_in_clause(info, ids, ctx.dialect_name))
+        reload = ctx.select().where(st.pk_in_clause(info, ids, ctx.dialect_name, prefer_any=ctx.prefer_any))
         result: Result[Any] = yield Execute(reload.execution_options(populate_existing=True))
         rows = _scalars(result, ctx.uniquify)
     yield from persist(ctx, rows, refresh=False)
@@ -604,7 +610,11 @@ def upsert_many(ctx: CallContext[M], data: Sequence[M], *, match_fields: Any) ->
     existing_by_key: dict[tuple[Any, ...], Any] = {}
     if complete:
         columns = [resolve_field(ctx.model, name) for name in fields]
-        where = columns[0].in_([k[0] for k in complete]) if len(columns) == 1 else sql_tuple(*columns).in_(complete)
+        where = (
+            st.in_clause(columns[0], [k[0] for k in complete], prefer_any=ctx.prefer_any)
+            if len(columns) == 1
+            else sql_tuple(*columns).in_(complete)
+        )
         found: Result[Any] = yield Execute(ctx.select().where(where))
         for row in _scalars(found, ctx.uniquify):
             existing_by_key[tuple(getattr(row, name) for name in fields)] = row

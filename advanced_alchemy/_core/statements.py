@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+import uuid
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any, TypeVar, Union, cast
 
-from sqlalchemy import Select, and_, func, or_, select, tuple_
+from sqlalchemy import Select, and_, any_, bindparam, func, or_, select, tuple_
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import InstrumentedAttribute, RelationshipProperty, joinedload, selectinload
 from sqlalchemy.orm.interfaces import ORMOption
 from sqlalchemy.sql import ColumnElement
@@ -106,11 +110,34 @@ def _composite_values(info: ModelInfo, item_id: Any) -> tuple[Any, ...]:
     return values
 
 
-def pk_in_clause(info: ModelInfo, item_ids: Sequence[Any], dialect_name: str) -> ColumnElement[bool]:
+_PLAIN_TYPES = (int, float, str, bool, bytes, Decimal, datetime.date, datetime.time, datetime.timedelta, uuid.UUID)
+
+
+def any_eligible(column: Any, values: Sequence[Any]) -> bool:
+    """Whether ``values`` can travel as one array parameter for ``column``: plain values of its Python type."""
+    try:
+        python_type = column.type.python_type
+    except (AttributeError, NotImplementedError):
+        return False
+    return all(isinstance(value, _PLAIN_TYPES) and isinstance(value, python_type) for value in values)
+
+
+def in_clause(column: Any, values: Sequence[Any], *, prefer_any: bool = False) -> ColumnElement[bool]:
+    """``column IN (values)``, or ``column = ANY(:array)`` (one bind parameter) where preferred and possible."""
+    values = list(values)
+    if prefer_any and values and any_eligible(column, values):
+        array = bindparam(None, values, type_=ARRAY(column.type), expanding=False)
+        return column == any_(array)  # type: ignore[no-any-return]
+    return column.in_(values)  # type: ignore[no-any-return]
+
+
+def pk_in_clause(
+    info: ModelInfo, item_ids: Sequence[Any], dialect_name: str, *, prefer_any: bool = False
+) -> ColumnElement[bool]:
     """``WHERE`` clause selecting every row whose primary key is in ``item_ids``."""
     attrs = [getattr(info.model, name) for name in info.pk_attr_names]
     if not info.has_composite_pk:
-        return attrs[0].in_(list(item_ids))  # type: ignore[no-any-return]
+        return in_clause(attrs[0], item_ids, prefer_any=prefer_any)
     rows = [_composite_values(info, item_id) for item_id in item_ids]
     if dialect_name in {"mssql", "sqlite"}:
         return or_(*(and_(*(attr == value for attr, value in zip(attrs, row, strict=True))) for row in rows))

@@ -110,6 +110,7 @@ class RepositoryBase(FilterableRepository[ModelT]):
         self._info = model_info(self.model_type)
         self._dialect_name = _dialect_name(session)
         self._delete_returning = _supports_delete_returning(session)
+        self._prefer_any = self._dialect_name in (self.prefer_any_dialects or ())
 
     def _resolve_messages(self, error_messages: Optional[Union[ErrorMessages, EmptyType]]) -> ErrorMessages:
         messages: dict[str, Any] = dict(self._default_messages)
@@ -161,6 +162,7 @@ class RepositoryBase(FilterableRepository[ModelT]):
             count_with_window_function=(
                 self.count_with_window_function if count_with_window_function is None else count_with_window_function
             ),
+            prefer_any=self._prefer_any,
         )
 
     def _flush_is_unobserved(self) -> bool:

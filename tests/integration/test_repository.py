@@ -9,7 +9,7 @@ from typing import Any, Optional
 import pytest
 import sqlalchemy.exc as sa_exc
 from repository_support import run_scenario
-from sqlalchemy import ForeignKey, MetaData, String
+from sqlalchemy import ForeignKey, MetaData, String, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from support import Backend
 
@@ -160,6 +160,33 @@ def test_delete_many_returns_deleted_rows(authors_backend: Backend) -> None:
             await repo.delete_many([created[4].id], chunk_size=0)
 
     run_scenario(authors_backend, scenario, RepoAuthor)
+
+
+def test_delete_many_sends_one_array_parameter_on_postgres(authors_backend: Backend) -> None:
+    """On PostgreSQL the keys travel as one ``= ANY(:array)`` parameter, so any number of ids is one DELETE."""
+    statements: list[str] = []
+    sync_engine = getattr(authors_backend.engine, "sync_engine", authors_backend.engine)
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    async def scenario(session: Any, repo: Any) -> None:
+        created = await repo.add_many([RepoAuthor(name=f"a{i}") for i in range(40)], auto_commit=True)
+        event.listen(sync_engine, "before_cursor_execute", record)
+        try:
+            deleted = await repo.delete_many([a.id for a in created[:30]], chunk_size=None, auto_commit=True)
+        finally:
+            event.remove(sync_engine, "before_cursor_execute", record)
+        assert len(deleted) == 30
+        assert await repo.count() == 10
+
+    run_scenario(authors_backend, scenario, RepoAuthor)
+    deletes = [s for s in statements if s.lstrip().upper().startswith("DELETE")]
+    if authors_backend.dialect_name == "postgresql":
+        assert len(deletes) == 1
+        assert "ANY" in deletes[0].upper()
+    else:
+        assert all("ANY" not in s.upper() for s in deletes)
 
 
 def test_duplicate_key_is_catchable_both_ways(authors_backend: Backend) -> None:
