@@ -26,8 +26,11 @@ class ModelInfo:
     columns_with_defaults: frozenset[str]
     """Column attributes whose ``None`` is replaced by a default/onupdate (so ``update`` skips ``None``)."""
     relationship_names: frozenset[str]
-    insert_defaults: Optional[tuple[tuple[str, Callable[[], Any]], ...]]
-    """Per column attribute, how to compute its value client-side on insert; ``None`` when some value
+    table: Any
+    """The mapped table (the local table of the mapper)."""
+    insert_defaults: Optional[tuple[tuple[str, str, Callable[[], Any]], ...]]
+    """Per column attribute ``(attribute key, column key, default)``: how to compute its value client-side on
+    insert (a Core ``INSERT`` into :attr:`table` then needs nothing from the ORM); ``None`` when some value
     can only come from the database (sequence, identity, server default, SQL expression, version counter)
     or inheritance makes one INSERT statement insufficient."""
 
@@ -62,6 +65,7 @@ def model_info(model: type[Any]) -> ModelInfo:
         column_attr_names=tuple(column_attrs),
         columns_with_defaults=frozenset(with_defaults),
         relationship_names=frozenset(mapper.relationships.keys()),
+        table=mapper.local_table,
     )
 
 
@@ -73,10 +77,10 @@ def _constant(value: Any) -> Any:
     return value
 
 
-def _insert_defaults(mapper: Mapper[Any]) -> Optional[tuple[tuple[str, Callable[[], Any]], ...]]:
+def _insert_defaults(mapper: Mapper[Any]) -> Optional[tuple[tuple[str, str, Callable[[], Any]], ...]]:
     if mapper.inherits is not None or mapper.version_id_col is not None or len(mapper.tables) != 1:
         return None
-    defaults: list[tuple[str, Callable[[], Any]]] = []
+    defaults: list[tuple[str, str, Callable[[], Any]]] = []
     for prop in mapper.column_attrs:
         column = prop.columns[0]
         if not isinstance(column, Column):
@@ -91,11 +95,11 @@ def _insert_defaults(mapper: Mapper[Any]) -> Optional[tuple[tuple[str, Callable[
                 python_type = getattr(column.type, "python_type", None)
                 if python_type is int:
                     return None  # database-generated integer key
-            defaults.append((prop.key, _no_value))
+            defaults.append((prop.key, column.key, _no_value))
         elif getattr(default, "is_scalar", False):
-            defaults.append((prop.key, partial(_constant, default.arg)))  # type: ignore[attr-defined]
+            defaults.append((prop.key, column.key, partial(_constant, default.arg)))  # type: ignore[attr-defined]
         elif getattr(default, "is_callable", False) and hasattr(default.arg, "__wrapped__"):  # type: ignore[attr-defined]
-            defaults.append((prop.key, default.arg.__wrapped__))  # type: ignore[attr-defined]
+            defaults.append((prop.key, column.key, default.arg.__wrapped__))  # type: ignore[attr-defined]
         else:
             return None  # sequence, SQL expression or a default that wants the execution context
     return tuple(defaults)

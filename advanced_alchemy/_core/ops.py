@@ -113,14 +113,14 @@ def add_many(ctx: CallContext[M], data: Sequence[M], *, bulk: bool = True) -> Op
     if rows is None:
         yield AddAll(data)
     else:
-        yield Execute(sql_insert(ctx.model), rows)
+        yield Execute(sql_insert(ctx.info.table), rows)
         yield Attach(data)
     yield from persist(ctx, data, refresh=False)
     return data
 
 
 def _bulk_insert_rows(ctx: CallContext[M], data: Sequence[M]) -> Optional[list[dict[str, Any]]]:
-    """Parameter rows for a bulk INSERT of ``data`` (filling client-side defaults in), or ``None``."""
+    """Rows (by column key) for a Core bulk INSERT of ``data``, client-side defaults filled in, or ``None``."""
     info = ctx.info
     defaults = info.insert_defaults
     mapper = info.mapper
@@ -129,17 +129,18 @@ def _bulk_insert_rows(ctx: CallContext[M], data: Sequence[M]) -> Optional[list[d
     states = [inspect(item, raiseerr=True) for item in data]
     if any(not state.transient or info.relationship_names & state.dict.keys() for state in states):
         return None
+    pk_names = info.pk_attr_names
     rows: list[dict[str, Any]] = []
     for state in states:
         values = state.dict
         row: dict[str, Any] = {}
-        for key, make_default in defaults:
+        for key, column_key, make_default in defaults:
             value = values.get(key)
-            if value is None and (key not in values or key in info.pk_attr_names):
+            if value is None and (key not in values or key in pk_names):
                 value = make_default()
                 if value is not None:
                     values[key] = value  # a default, not a change: no attribute events needed
-            row[key] = value
+            row[column_key] = value
         rows.append(row)
     return rows
 
