@@ -110,6 +110,14 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     eng.dispose()
 
 
+@pytest.fixture(params=[p for p in SYNC_BACKENDS if p.values[0] in {"postgres", "mariadb"}])
+def server_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A sync engine with a connection pool on each server backend (for tests with concurrent writers)."""
+    eng = create_engine(_url(request.param, False, request, tmp_path), pool_size=8)
+    yield eng
+    eng.dispose()
+
+
 @pytest.fixture(params=ASYNC_BACKENDS)
 async def async_engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
     """An async engine on each backend with an async driver (aiosqlite, asyncpg, asyncmy)."""

@@ -43,7 +43,7 @@ class CallContext(Generic[M]):
     def model(self) -> type[M]:
         return self.info.model
 
-    def select(self, statement: Optional[Select[Any]] = None) -> Select[Any]:
+    def select(self, statement: Optional[Any] = None) -> Select[Any]:
         """The base SELECT for this call with loader and execution options applied."""
         stmt = self.statement if statement is None else statement
         if self.options:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, Optional
 
-from sqlalchemy import Result, func, inspect, over
+from sqlalchemy import Result, func, inspect, over, select
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import insert as sql_insert
@@ -38,6 +38,12 @@ from advanced_alchemy._core.steps import (
 )
 from advanced_alchemy.exceptions import NotFoundError
 from advanced_alchemy.filters import resolve_field
+from advanced_alchemy.operations import (
+    OnConflictUpsert,
+    UpsertStrategy,
+    resolve_column_default,
+    resolve_upsert_strategy,
+)
 
 __all__ = (
     "add",
@@ -593,21 +599,212 @@ def get_and_update(
     return existing, changed
 
 
-def upsert_many(ctx: CallContext[M], data: Sequence[M], *, match_fields: Any) -> Operation[list[M]]:
-    """Insert or update many rows: rows matching an existing one on the whole ``match_fields`` tuple are
-    updated in one executemany ``UPDATE``, the rest inserted in one batched ``INSERT``; one flush/commit.
+def upsert_many(
+    ctx: CallContext[M],
+    data: Sequence[M],
+    *,
+    match_fields: Any,
+    no_merge: bool = False,
+    chunk_size: Optional[int] = None,
+) -> Operation[list[M]]:
+    """Insert or update many rows matched on ``match_fields`` (default: the primary key); input order kept.
 
-    Returns the rows in input order. A batch that repeats a match key raises ``ValueError``.
+    One native statement per chunk (``ON CONFLICT``, ``ON DUPLICATE KEY``, ``MERGE``, ``INSERT OR UPDATE``) when
+    :func:`native_upsert_plan` allows it, else the select-then-insert/update fallback. A batch that repeats a match
+    key raises ``ValueError``.
     """
-    info = ctx.info
+    if chunk_size is not None and chunk_size < 1:
+        msg = f"chunk_size must be at least 1, got {chunk_size}"
+        raise ValueError(msg)
     if not data:
         return []
+    info = ctx.info
     fields = [match_fields] if isinstance(match_fields, str) else list(match_fields or info.pk_attr_names)
+    for name in fields:
+        resolve_field(ctx.model, name)
     keys = [tuple(getattr(item, name) for name in fields) for item in data]
     complete = [key for key in keys if all(part is not None for part in key)]
     if len(set(complete)) != len(complete):
         msg = f"upsert_many got the same {fields} more than once in one batch"
         raise ValueError(msg)
+    plan = None if no_merge else native_upsert_plan(ctx, data, fields, keys)
+    if plan is None:
+        rows: list[M] = yield from _upsert_many_fallback(ctx, data, fields, keys, complete)
+    else:
+        rows = yield from _upsert_many_native(ctx, data, fields, keys, plan, chunk_size)
+    return rows
+
+
+@dataclass(frozen=True)
+class NativeUpsertPlan:
+    """What one native bulk upsert sends: the strategy, the parameter rows and the columns the update sets."""
+
+    strategy: UpsertStrategy
+    rows: list[dict[str, Any]]
+    update_columns: list[str]
+
+
+def _python_default(column: Any) -> tuple[bool, Any]:
+    """``(True, value)`` when ``column`` has a client-side default (a scalar or a Python callable)."""
+    default = column.default
+    if default is None:
+        return column.server_default is None and not _db_generated_key(column), None
+    if getattr(default, "is_scalar", False) or getattr(default, "is_callable", False):
+        return True, resolve_column_default(default)
+    return False, None
+
+
+def _db_generated_key(column: Any) -> bool:
+    """A primary key the database numbers itself (identity, or an integer ``autoincrement`` key)."""
+    if not column.primary_key:
+        return False
+    if column.identity is not None:
+        return True
+    try:
+        is_int = column.type.python_type is int
+    except NotImplementedError:
+        is_int = False
+    return bool(is_int and column.autoincrement in (True, "auto") and len(column.table.primary_key.columns) == 1)
+
+
+def native_upsert_plan(
+    ctx: CallContext[M], data: Sequence[M], fields: list[str], keys: list[tuple[Any, ...]]
+) -> Optional[NativeUpsertPlan]:
+    """The native statement plan for ``data``, or ``None`` when the fallback must be used (see behaviours §15)."""
+    info = ctx.info
+    mapper = info.mapper
+    table = info.table
+    if mapper.inherits is not None or len(mapper.tables) != 1:
+        return None
+    dispatch = mapper.dispatch
+    if dispatch.before_insert or dispatch.after_insert or dispatch.before_update or dispatch.after_update:
+        return None
+    if any(None in key for key in keys):
+        return None
+    column_fields = []
+    for name in fields:
+        prop = mapper.attrs.get(name)
+        if prop is None or name not in info.column_attr_names:
+            return None
+        column_fields.append(prop.columns[0].key)
+    strategy = resolve_upsert_strategy(table, column_fields, ctx.dialect_name)
+    if strategy.kind == "fallback":
+        return None
+    columns = [(key, mapper.attrs[key].columns[0]) for key in info.column_attr_names]
+    for _key, column in columns:
+        onupdate = column.onupdate
+        if onupdate is not None and not (
+            getattr(onupdate, "is_scalar", False) or getattr(onupdate, "is_callable", False)
+        ):
+            return None  # a SQL-expression onupdate needs the database per row
+        if type(column.type).__name__ in {"FileObject", "StoredObject"}:
+            return None
+    rows: list[dict[str, Any]] = []
+    user_set: Optional[frozenset[str]] = None
+    shape: Optional[frozenset[str]] = None
+    pk_keys = {column.key for column in table.primary_key.columns}
+    for item in data:
+        state = inspect(item, raiseerr=True)
+        if not (state.transient or state.detached):
+            return None
+        values = state.dict
+        if any(values.get(name) not in (None, []) for name in info.relationship_names):
+            return None
+        row: dict[str, Any] = {}
+        given: set[str] = set()
+        for key, column in columns:
+            value = values.get(key)
+            if value is not None:
+                row[column.key] = value
+                given.add(column.key)
+                continue
+            has_default, default = _python_default(column)
+            if has_default:
+                row[column.key] = default
+            elif strategy.kind in {"merge", "insert_or_update"}:
+                return None  # MERGE / INSERT OR UPDATE need every value client-side
+        if user_set is None:
+            user_set, shape = frozenset(given), frozenset(row)
+        elif user_set != given or shape != frozenset(row):
+            return None  # rows would update different column sets
+        rows.append(row)
+    conflict = set(strategy.conflict_columns)
+    assert user_set is not None  # data is not empty
+    updates = [c.key for _k, c in columns if c.key in user_set and c.key not in conflict and c.key not in pk_keys]
+    if not updates:
+        updates = [strategy.conflict_columns[0]]  # a no-op update, so every matched row is still returned
+    return NativeUpsertPlan(strategy, rows, updates)
+
+
+def _upsert_many_native(
+    ctx: CallContext[M],
+    data: Sequence[M],
+    fields: list[str],
+    keys: list[tuple[Any, ...]],
+    plan: NativeUpsertPlan,
+    chunk_size: Optional[int],
+) -> Operation[list[M]]:
+    info = ctx.info
+    table = info.table
+    strategy = plan.strategy
+    conflict = list(strategy.conflict_columns)
+    width = max(1, len(plan.rows[0]))
+    size = chunk_size or max(1, _BIND_PARAMETER_LIMITS.get(ctx.dialect_name, _DEFAULT_CHUNK) // width)
+    rows, row_keys = plan.rows, keys
+    try:  # one global key order, so concurrent upserts of overlapping keys lock rows in the same order
+        order = sorted(range(len(rows)), key=keys.__getitem__)
+        rows, row_keys = [rows[i] for i in order], [keys[i] for i in order]
+    except TypeError:
+        pass
+    by_key: dict[tuple[Any, ...], Any] = {}
+    for start in range(0, len(rows), size):
+        chunk = rows[start : start + size]
+        statement: Any
+        if strategy.kind == "on_conflict":
+            statement = OnConflictUpsert.create_upsert_many(
+                table, chunk, conflict, plan.update_columns, dialect_name=ctx.dialect_name, model_type=ctx.model
+            )
+        elif strategy.kind == "merge":
+            statement = OnConflictUpsert.create_merge_many(
+                table, chunk, conflict, plan.update_columns, dialect_name=ctx.dialect_name
+            )
+        else:
+            statement = OnConflictUpsert.create_insert_or_update_many(table, chunk)
+        found: Result[Any]
+        if strategy.supports_returning:
+            orm_statement = ctx.select(select(ctx.model).from_statement(statement.returning(*table.columns)))
+            found = yield Execute(orm_statement, execution_options={"populate_existing": True})
+        else:
+            yield Execute(statement)
+            chunk_keys = row_keys[start : start + size]
+            columns = [resolve_field(ctx.model, name) for name in fields]
+            where = (
+                st.in_clause(columns[0], [k[0] for k in chunk_keys], prefer_any=ctx.prefer_any)
+                if len(columns) == 1
+                else sql_tuple(*columns).in_(chunk_keys)
+            )
+            found = yield Execute(ctx.select().where(where), execution_options={"populate_existing": True})
+        for row in _scalars(found, False):
+            by_key[tuple(getattr(row, name) for name in fields)] = row
+    results: list[M] = []
+    for item, key in zip(data, keys, strict=True):
+        row = by_key[key]
+        for name in info.pk_attr_names:
+            set_committed_value(item, name, getattr(row, name))
+        results.append(row)
+    yield from persist(ctx, results, refresh=False)
+    return results
+
+
+def _upsert_many_fallback(
+    ctx: CallContext[M],
+    data: Sequence[M],
+    fields: list[str],
+    keys: list[tuple[Any, ...]],
+    complete: list[tuple[Any, ...]],
+) -> Operation[list[M]]:
+    """Select the existing rows by the whole match tuple, update those, insert the rest; one flush/commit."""
+    info = ctx.info
     existing_by_key: dict[tuple[Any, ...], Any] = {}
     if complete:
         columns = [resolve_field(ctx.model, name) for name in fields]

@@ -912,7 +912,11 @@ class SQLAlchemySyncRepository(
         bind_group: Optional[str] = None,
         chunk_size: Optional[int] = None,
     ) -> List[ModelT]:
-        """Insert or update many rows matched on ``match_fields`` (default: primary key); input order kept."""
+        """Insert or update many rows matched on ``match_fields`` (default: primary key); input order kept.
+
+        Sends one native upsert per chunk where the dialect and model allow it (``no_merge=True`` forces the
+        select-then-insert/update path); returns the session's rows, with primary keys copied onto ``data``.
+        """
         ctx = self._context(
             auto_commit=auto_commit,
             auto_expunge=auto_expunge,
@@ -923,7 +927,8 @@ class SQLAlchemySyncRepository(
             bind_group=bind_group,
         )
         fields = match_fields if match_fields is not None else self.match_fields
-        return self._run(ctx, ops.upsert_many(ctx, data, match_fields=fields))
+        operation = ops.upsert_many(ctx, data, match_fields=fields, no_merge=no_merge, chunk_size=chunk_size)
+        return self._run(ctx, operation)
 
     def get_or_upsert(
         self,
