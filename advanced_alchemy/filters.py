@@ -7,6 +7,7 @@ repositories only call that, so the meaning of a filter is defined once, here.
 from __future__ import annotations
 
 import datetime
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -228,6 +229,23 @@ def escape_like_value(value: str, escape_char: str = LIKE_ESCAPE_CHAR) -> str:
     return value.replace(escape_char, escape_char * 2).replace("%", f"{escape_char}%").replace("_", f"{escape_char}_")
 
 
+def like_matches(value: str, pattern: str, *, ignore_case: bool = False, escape: Optional[str] = None) -> bool:
+    """Whether ``value`` matches the SQL LIKE ``pattern`` (``%`` any run, ``_`` one character)."""
+    parts: list[str] = []
+    chars = iter(pattern)
+    for char in chars:
+        if escape is not None and char == escape:
+            parts.append(re.escape(next(chars, "")))
+        elif char == "%":
+            parts.append(".*")
+        elif char == "_":
+            parts.append(".")
+        else:
+            parts.append(re.escape(char))
+    flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
+    return re.fullmatch("".join(parts), value, flags) is not None
+
+
 @dataclass
 class BeforeAfter(StatementFilter):
     """``field < before`` and/or ``field > after`` (``None`` bounds are ignored)."""
@@ -249,10 +267,13 @@ class BeforeAfter(StatementFilter):
 
     def filter_objects(self, objects: list[Any]) -> list[Any]:
         name = _field_key(self.field_name)
+        if self.before is None and self.after is None:
+            return objects
         return [
             o
             for o in objects
-            if (self.before is None or getattr(o, name) < self.before)
+            if getattr(o, name) is not None  # NULL compares as unknown in SQL: the row is dropped
+            and (self.before is None or getattr(o, name) < self.before)
             and (self.after is None or getattr(o, name) > self.after)
         ]
 
@@ -278,10 +299,13 @@ class OnBeforeAfter(StatementFilter):
 
     def filter_objects(self, objects: list[Any]) -> list[Any]:
         name = _field_key(self.field_name)
+        if self.on_or_before is None and self.on_or_after is None:
+            return objects
         return [
             o
             for o in objects
-            if (self.on_or_before is None or getattr(o, name) <= self.on_or_before)
+            if getattr(o, name) is not None  # NULL compares as unknown in SQL: the row is dropped
+            and (self.on_or_before is None or getattr(o, name) <= self.on_or_before)
             and (self.on_or_after is None or getattr(o, name) >= self.on_or_after)
         ]
 
@@ -447,6 +471,8 @@ class SearchFilter(StatementFilter):
         value = getattr(obj, name)
         if value is None:
             return False
+        if not self.escape_wildcards:
+            return like_matches(str(value), self._pattern(), ignore_case=bool(self.ignore_case))
         haystack, needle = str(value), self.value
         if self.ignore_case:
             haystack, needle = haystack.lower(), needle.lower()
@@ -474,7 +500,12 @@ class NotInSearchFilter(SearchFilter):
 
     def filter_objects(self, objects: list[Any]) -> list[Any]:
         names = self.normalized_field_names
-        return [o for o in objects if not any(self._matches(o, name) for name in names)]
+        return [
+            o
+            for o in objects
+            # NULL NOT LIKE x is unknown in SQL, so a row with a NULL field is dropped
+            if all(getattr(o, name) is not None for name in names) and not any(self._matches(o, name) for name in names)
+        ]
 
 
 _COMPARISONS: dict[str, Callable[[Any, Any], ColumnElement[bool]]] = {

@@ -16,6 +16,7 @@ from advanced_alchemy.base import ModelProtocol
 if TYPE_CHECKING:
     from advanced_alchemy.repository._async import SQLAlchemyAsyncRepository
     from advanced_alchemy.repository._sync import SQLAlchemySyncRepository
+    from advanced_alchemy.repository.memory import SQLAlchemyAsyncMockRepository, SQLAlchemySyncMockRepository
 
 __all__ = (
     "MISSING",
@@ -48,8 +49,16 @@ LoadCollection: TypeAlias = Sequence[Union[SingleLoad, Sequence[SingleLoad]]]
 ExecutableOptions: TypeAlias = Sequence[ExecutableOption]
 LoadSpec: TypeAlias = Union[LoadCollection, SingleLoad, ExecutableOption, ExecutableOptions]
 """What a repository's ``load=`` accepts."""
-SQLAlchemyAsyncRepositoryT = TypeVar("SQLAlchemyAsyncRepositoryT", bound="SQLAlchemyAsyncRepository[Any]", default=Any)
-SQLAlchemySyncRepositoryT = TypeVar("SQLAlchemySyncRepositoryT", bound="SQLAlchemySyncRepository[Any]", default=Any)
+SQLAlchemyAsyncRepositoryT = TypeVar(
+    "SQLAlchemyAsyncRepositoryT",
+    bound="Union[SQLAlchemyAsyncRepository[Any], SQLAlchemyAsyncMockRepository[Any]]",
+    default=Any,
+)
+SQLAlchemySyncRepositoryT = TypeVar(
+    "SQLAlchemySyncRepositoryT",
+    bound="Union[SQLAlchemySyncRepository[Any], SQLAlchemySyncMockRepository[Any]]",
+    default=Any,
+)
 
 
 class _MISSING:
