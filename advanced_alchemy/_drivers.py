@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
+from advanced_alchemy._core.model_info import model_info
 from advanced_alchemy._core.steps import (
     Add,
     AddAll,
@@ -34,14 +36,42 @@ def _session_only(session: Any, step: Step) -> Any:
     elif isinstance(step, AddAll):
         session.add_all(step.instances)
     elif isinstance(step, Attach):
-        for instance in step.instances:
-            make_transient_to_detached(instance)
-        session.add_all(step.instances)
+        return _attach(session, step)
     elif isinstance(step, Expunge):
         for instance in step.instances:
             if instance in session:
                 session.expunge(instance)
     return None
+
+
+def _attach(session: Any, step: Attach) -> list[Any]:
+    if step.values is None:
+        for instance in step.instances:
+            make_transient_to_detached(instance)
+        session.add_all(step.instances)
+        return list(step.instances)
+    identity_map = session.identity_map
+    attached: list[Any] = []
+    new: list[Any] = []
+    for instance, values in zip(step.instances, step.values, strict=True):
+        state = instance_state(instance)
+        mapper = state.mapper
+        pk_names = model_info(mapper.class_).pk_attr_names  # type: ignore[arg-type]
+        key = mapper.identity_key_from_primary_key(tuple(values[name] for name in pk_names))
+        current = identity_map.get(key)
+        if current is None:
+            state.dict.update(values)
+            make_transient_to_detached(instance)
+            new.append(instance)
+            attached.append(instance)
+        else:
+            for name, value in values.items():
+                set_committed_value(current, name, value)
+            for name in pk_names:
+                set_committed_value(instance, name, values[name])
+            attached.append(current)
+    session.add_all(new)
+    return attached
 
 
 def _execute_kwargs(step: Execute) -> dict[str, Any]:

@@ -286,7 +286,7 @@ def _ordered_keys(table: Table, rows: Sequence[dict[str, Any]]) -> list[str]:
 
 def _build_on_conflict(
     table: Table,
-    rows: Union[dict[str, Any], Sequence[dict[str, Any]]],
+    rows: Union[dict[str, Any], Sequence[dict[str, Any]], None],
     value_keys: Sequence[str],
     conflict_columns: list[str],
     update_columns: Optional[list[str]],
@@ -314,19 +314,41 @@ def _build_on_conflict(
             f"{column.key}_onupdate", resolve_column_default(column.onupdate), type_=column.type, unique=True
         )
     if name in _MYSQL_DIALECTS:
-        mstmt = mysql_insert(table).values(rows)
+        mstmt = mysql_insert(table)
+        if rows is not None:
+            mstmt = mstmt.values(rows)
         set_mysql: dict[str, Any] = {key: mstmt.inserted[key] for key in updates}
         set_mysql.update(extra)
         if not set_mysql:
             first = conflict_columns[0]
             set_mysql = {first: table.c[first]}
         return mstmt.on_duplicate_key_update(set_mysql)
-    pstmt = (sqlite_insert if name == "sqlite" else postgresql_insert)(table).values(rows)
+    pstmt = (sqlite_insert if name == "sqlite" else postgresql_insert)(table)
+    if rows is not None:
+        pstmt = pstmt.values(rows)
     set_pg: dict[str, Any] = {key: pstmt.excluded[key] for key in updates}
     set_pg.update(extra)
     if not set_pg:
         return pstmt.on_conflict_do_nothing(index_elements=conflict_columns)
     return pstmt.on_conflict_do_update(index_elements=conflict_columns, set_=set_pg)
+
+
+def upsert_for_executemany(
+    table: Table,
+    value_keys: Sequence[str],
+    conflict_columns: list[str],
+    update_columns: Optional[list[str]],
+    dialect_name: str,
+    model_type: Optional[type[Any]] = None,
+) -> Insert:
+    """The ``ON CONFLICT`` / ``ON DUPLICATE KEY`` upsert with no values, to execute with a list of rows.
+
+    SQLAlchemy then sends the rows in pages of multi-row ``VALUES`` (its "insertmanyvalues" batching), compiling the
+    statement once; ``model_type`` applies Python-side ``onupdate`` values as in
+    :meth:`OnConflictUpsert.create_upsert_many`.
+    """
+    onupdate = [c for c in table.columns if _has_python_default(c.onupdate)] if model_type is not None else []
+    return _build_on_conflict(table, None, value_keys, conflict_columns, update_columns, dialect_name, False, onupdate)
 
 
 def _merge_row(

@@ -56,9 +56,15 @@ class AddAll:
 
 @dataclass(frozen=True)
 class Attach:
-    """Make instances whose rows were just inserted persistent in the session (no SQL)."""
+    """Make instances whose rows were just written persistent in the session (no SQL).
+
+    With ``values`` (one dict of column attribute values per instance, as read back from the database), an
+    instance whose row is already in the session's identity map is not attached: that session instance gets
+    the values instead and takes its place in the result. The driver returns the resulting instances.
+    """
 
     instances: Sequence[Any]
+    values: Optional[Sequence[dict[str, Any]]] = None
 
 
 @dataclass(frozen=True)
