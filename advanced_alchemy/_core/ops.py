@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, Callable, Optional
 
-from sqlalchemy import Result, func, inspect, over, select
+from sqlalchemy import Result, bindparam, func, inspect, over, select
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import insert as sql_insert
@@ -386,16 +386,21 @@ def _row_dict(info: Any, item: Any) -> dict[str, Any]:
 
 
 def update_many(ctx: CallContext[M], data: Sequence[Any]) -> Operation[list[M]]:
-    """Update rows by primary key in one executemany ``UPDATE``; returns the updated rows.
+    """Update rows by primary key with one executemany ``UPDATE`` per set of columns; returns the updated rows.
 
     ``updated_at`` (when the model has it) is set to the time of the write unless the caller set it.
     Instances already persistent in the session send only their changed columns and are marked clean
     afterwards; anything else (dicts, detached or new instances) is written whole and the rows re-read.
+    Models with a version counter or update events go through the unit of work, which honours both.
     """
     info = ctx.info
     if not data:
         return []
     tracked = all(not isinstance(item, dict) and inspect(item, raiseerr=True).persistent for item in data)
+    mapper = info.mapper
+    if tracked and (mapper.version_id_col is not None or mapper.dispatch.before_update or mapper.dispatch.after_update):
+        yield from persist(ctx, data, refresh=False)
+        return list(data)
     stamp = "updated_at" in info.column_attr_names
     now = _now_utc()
     payload: list[dict[str, Any]] = []
@@ -407,7 +412,7 @@ def update_many(ctx: CallContext[M], data: Sequence[Any]) -> Operation[list[M]]:
         if stamp and not _updated_at_set_by_caller(item):
             row["updated_at"] = now
         payload.append(row)
-    yield Execute(sql_update(ctx.model), payload)
+    yield from _update_by_primary_key(info, payload)
     if tracked:
         for item, row in zip(data, payload, strict=True):
             for key, value in row.items():
@@ -425,21 +430,43 @@ def update_many(ctx: CallContext[M], data: Sequence[Any]) -> Operation[list[M]]:
     return rows
 
 
+def _update_by_primary_key(info: Any, payload: list[dict[str, Any]]) -> Operation[None]:
+    """Core ``UPDATE table SET ... WHERE pk = ...`` executemany, one per distinct set of columns.
+
+    Core, not the ORM's bulk UPDATE: that would first autoflush the very changes it is about to write.
+    """
+    pk_names = set(info.pk_attr_names)
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in payload:
+        groups.setdefault(tuple(row), []).append(row)
+    mapper = info.mapper
+    for keys, rows in groups.items():
+        set_keys = [key for key in keys if key not in pk_names]
+        if not set_keys:
+            continue
+        names = {key: ("k_" if key in pk_names else "v_") + key for key in keys}
+        where = [mapper.attrs[key].columns[0] == bindparam(names[key]) for key in info.pk_attr_names]
+        values: dict[str, Any] = {mapper.attrs[key].columns[0].key: bindparam(names[key]) for key in set_keys}
+        statement = sql_update(info.table).where(*where).values(values)
+        yield Execute(statement, [{names[key]: value for key, value in row.items()} for row in rows])
+
+
 def _changed_row_dict(info: Any, item: Any) -> dict[str, Any]:
     """Primary key plus the column attributes changed since the instance was loaded."""
     state = inspect(item)
-    changed = state.committed_state.keys()
-    return {
-        key: state.dict[key]
-        for key in info.column_attr_names
-        if key in state.dict and (key in info.pk_attr_names or key in changed)
-    }
+    changed = state.committed_state
+    values: dict[str, Any] = state.dict
+    pk_names = info.pk_attr_names
+    return {key: values[key] for key in info.column_attr_names if key in values and (key in changed or key in pk_names)}
 
 
 def _updated_at_set_by_caller(item: Any) -> bool:
     if isinstance(item, dict):
         return item.get("updated_at") is not None
-    return bool(inspect(item).attrs["updated_at"].history.added)
+    state = inspect(item)
+    if state.transient or state.pending:
+        return state.dict.get("updated_at") is not None
+    return "updated_at" in state.committed_state
 
 
 def delete_where(
