@@ -338,7 +338,8 @@ class CollectionFilter(InAnyFilter, Generic[T]):
         if self.values is None:
             return objects
         name = _field_key(self.field_name)
-        return [o for o in objects if getattr(o, name) in self.values]
+        values = [v for v in self.values if v is not None]  # SQL: NULL never equals anything
+        return [o for o in objects if (value := getattr(o, name)) is not None and value in values]
 
 
 @dataclass
@@ -371,8 +372,10 @@ class NotInCollectionFilter(InAnyFilter, Generic[T]):
     def filter_objects(self, objects: list[Any]) -> list[Any]:
         if not self.values:
             return objects
+        if any(v is None for v in self.values):
+            return []  # SQL: x NOT IN (..., NULL) is never true
         name = _field_key(self.field_name)
-        return [o for o in objects if getattr(o, name) not in self.values]
+        return [o for o in objects if (value := getattr(o, name)) is not None and value not in self.values]
 
 
 @dataclass

@@ -19,6 +19,7 @@ from sqlalchemy.orm.attributes import instance_state, set_committed_value
 from sqlalchemy.orm.exc import UnmappedClassError, UnmappedColumnError
 from sqlalchemy.sql import ClauseElement, ColumnElement, operators
 from sqlalchemy.sql.elements import (
+    AsBoolean,
     BinaryExpression,
     BindParameter,
     BooleanClauseList,
@@ -617,9 +618,17 @@ _COMPARISONS: dict[Any, Callable[[Any, Any], Any]] = {
     operators.le: lambda a, b: a <= b,
     operators.gt: lambda a, b: a > b,
     operators.ge: lambda a, b: a >= b,
-    operators.in_op: lambda a, b: a in b,
-    operators.not_in_op: lambda a, b: a not in b,
+    operators.in_op: lambda a, b: _sql_in(a, b),
+    operators.not_in_op: lambda a, b: None if (found := _sql_in(a, b)) is None else not found,
 }
+
+
+def _sql_in(value: Any, candidates: Any) -> Optional[bool]:
+    """``value IN (candidates)`` with SQL NULLs: no match and a NULL among the candidates is unknown."""
+    if value in candidates:
+        return True
+    return None if any(candidate is None for candidate in candidates) else False
+
 
 _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "lower": lambda value: None if value is None else str(value).lower(),
@@ -670,8 +679,11 @@ def _compile_clause(model: type[Any], clause: Any) -> _Evaluator:
     semantics: ``None`` is "unknown"); an expression it cannot evaluate raises :class:`RepositoryError`."""
     if not isinstance(clause, ClauseElement) and hasattr(clause, "__clause_element__"):
         clause = clause.__clause_element__()
-    if isinstance(clause, Grouping):
-        return _compile_clause(model, clause.element)
+    if isinstance(clause, (Grouping, AsBoolean)):
+        inner = _compile_clause(model, clause.element)
+        if isinstance(clause, AsBoolean) and clause.operator is operators.is_false:
+            return lambda obj: None if (value := inner(obj)) is None else not value
+        return inner
     if isinstance(clause, True_):
         return lambda obj: True
     if isinstance(clause, False_):
@@ -741,7 +753,8 @@ def _compile_binary(model: type[Any], clause: BinaryExpression[Any]) -> _Evaluat
             a, b = left(obj), right(obj)
             if a is None or b is None:
                 return None
-            return bool(compare(a, b))
+            result = compare(a, b)
+            return None if result is None else bool(result)
 
         return comparison
     name = getattr(operator, "__name__", operator)
