@@ -14,7 +14,9 @@ __all__ = (
     "decode_json",
     "encode_json",
     "exceptions",
+    "filters",
     "mixins",
+    "operations",
     "types",
     "utils",
 )
