@@ -20,6 +20,7 @@ from sqlalchemy import tuple_ as sql_tuple
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql import ColumnElement
 
 from advanced_alchemy._core import statements as st
 from advanced_alchemy._core.context import CallContext, M
@@ -320,7 +321,15 @@ def delete_many(
     chunk_size: Optional[int] = None,
     supports_returning: bool,
 ) -> Operation[list[M]]:
-    """Delete every row whose key is in ``item_ids``, one statement per chunk; returns the deleted rows."""
+    """Delete every row whose key is in ``item_ids``, one statement per chunk; returns the deleted rows.
+
+    ``item_ids`` may also be a SQL expression or a filter (``Post.id.in_(ids)``): the rows it matches are deleted.
+    """
+    if _is_condition(item_ids):
+        deleted: list[M] = yield from delete_where(
+            ctx, [item_ids], {}, sanity_check=True, supports_returning=supports_returning
+        )
+        return deleted
     if chunk_size is not None and chunk_size < 1:
         msg = f"chunk_size must be at least 1, got {chunk_size}"
         raise ValueError(msg)
@@ -333,7 +342,7 @@ def delete_many(
     )
     limit = chunk_size or _BIND_PARAMETER_LIMITS.get(ctx.dialect_name, _DEFAULT_CHUNK)
     size = max(1, len(item_ids)) if single_array else max(1, limit // max(1, len(info.pk_attr_names)))
-    deleted: list[Any] = []
+    removed: list[Any] = []
     for start in range(0, len(item_ids), size):
         chunk = list(item_ids[start : start + size])
         if key_column is not None:
@@ -342,17 +351,24 @@ def delete_many(
             where = st.pk_in_clause(info, chunk, ctx.dialect_name)
         if supports_returning:
             result: Result[Any] = yield Execute(sql_delete(ctx.model).where(where).returning(ctx.model))
-            deleted.extend(_scalars(result, False))
+            removed.extend(_scalars(result, False))
         else:
             found: Result[Any] = yield Execute(ctx.select().where(where))
             rows = _scalars(found, ctx.uniquify)
             if rows:
                 yield Execute(sql_delete(ctx.model).where(where))
-            deleted.extend(rows)
+            removed.extend(rows)
     yield from persist(ctx, [], refresh=False)
-    if ctx.auto_expunge and deleted:
-        yield Expunge(deleted)
-    return deleted
+    if ctx.auto_expunge and removed:
+        yield Expunge(removed)
+    return removed
+
+
+def _is_condition(value: Any) -> bool:
+    """A WHERE condition (SQL expression or filter) rather than a list of keys."""
+    from advanced_alchemy.filters import StatementFilter
+
+    return isinstance(value, (ColumnElement, StatementFilter)) or hasattr(value, "__clause_element__")
 
 
 def _identity_of(ctx: CallContext[M], data: Any, id_attribute: Any) -> Any:

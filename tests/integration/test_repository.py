@@ -162,6 +162,17 @@ def test_delete_many_returns_deleted_rows(authors_backend: Backend) -> None:
     run_scenario(authors_backend, scenario, RepoAuthor)
 
 
+def test_delete_many_accepts_a_sql_expression(authors_backend: Backend) -> None:
+    async def scenario(session: Any, repo: Any) -> None:
+        created = await repo.add_many([RepoAuthor(name=f"x{i}") for i in range(4)], auto_commit=True)
+        doomed = [a.id for a in created[:2]]
+        deleted = await repo.delete_many(RepoAuthor.id.in_(doomed), auto_commit=True)
+        assert sorted(names(deleted)) == ["x0", "x1"]
+        assert sorted(names(await repo.get_many())) == ["x2", "x3"]
+
+    run_scenario(authors_backend, scenario, RepoAuthor)
+
+
 def test_delete_many_sends_one_array_parameter_on_postgres(authors_backend: Backend) -> None:
     """On PostgreSQL the keys travel as one ``= ANY(:array)`` parameter, so any number of ids is one DELETE."""
     statements: list[str] = []

@@ -552,7 +552,12 @@ class SQLAlchemySyncMockRepository(SQLAlchemySyncRepositoryProtocol[ModelT]):
         uniquify: Optional[bool] = None,
         bind_group: Optional[str] = None,
     ) -> List[ModelT]:
-        """Remove every instance whose key is in ``item_ids`` (missing keys are ignored); returns them."""
+        """Remove every instance whose key is in ``item_ids`` (missing keys are ignored); returns them.
+
+        ``item_ids`` may also be a SQL expression or a filter, as for the database repository.
+        """
+        if isinstance(item_ids, (ColumnElement, StatementFilter)):
+            return self.delete_where(item_ids)
         if chunk_size is not None and chunk_size < 1:
             msg = f"chunk_size must be at least 1, got {chunk_size}"
             raise ValueError(msg)
