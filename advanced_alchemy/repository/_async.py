@@ -27,6 +27,7 @@ from advanced_alchemy.repository._base import (
     ModelT,
     RepositoryBase,
     random_suffix,
+    slug_source,
 )
 from advanced_alchemy.repository.typing import LoadSpec, OrderingPair, PrimaryKeyType
 from advanced_alchemy.utils.dataclass import Empty, EmptyType
@@ -1039,6 +1040,60 @@ class SQLAlchemyAsyncSlugRepository(SQLAlchemyAsyncRepository[ModelT], SQLAlchem
         while await self.exists(slug=slug):
             slug = f"{base}-{random_suffix()}"
         return slug
+
+    async def add(
+        self,
+        data: ModelT,
+        *,
+        auto_commit: Optional[bool] = None,
+        auto_expunge: Optional[bool] = None,
+        auto_refresh: Optional[bool] = None,
+        error_messages: Messages = Empty,
+        bind_group: Optional[str] = None,
+    ) -> ModelT:
+        """Insert ``data``; an empty slug is generated first from the slug source (see :func:`slug_source`)."""
+        await self._fill_slugs([data])
+        return await super().add(
+            data,
+            auto_commit=auto_commit,
+            auto_expunge=auto_expunge,
+            auto_refresh=auto_refresh,
+            error_messages=error_messages,
+            bind_group=bind_group,
+        )
+
+    async def add_many(
+        self,
+        data: List[ModelT],
+        *,
+        auto_commit: Optional[bool] = None,
+        auto_expunge: Optional[bool] = None,
+        error_messages: Messages = Empty,
+        bind_group: Optional[str] = None,
+    ) -> Sequence[ModelT]:
+        """Insert every instance; empty slugs are generated first, unique within the batch too."""
+        await self._fill_slugs(data)
+        return await super().add_many(
+            data,
+            auto_commit=auto_commit,
+            auto_expunge=auto_expunge,
+            error_messages=error_messages,
+            bind_group=bind_group,
+        )
+
+    async def _fill_slugs(self, data: Sequence[ModelT]) -> None:
+        taken: set[str] = {slug for item in data if (slug := getattr(item, "slug", None))}
+        for item in data:
+            if getattr(item, "slug", None):
+                continue
+            source = slug_source(item)
+            if source is None:
+                continue
+            slug = await self.get_available_slug(source)
+            while slug in taken:
+                slug = f"{slugify(source)}-{random_suffix()}"
+            taken.add(slug)
+            item.slug = slug  # type: ignore[attr-defined]
 
 
 class SQLAlchemyAsyncQueryRepository:

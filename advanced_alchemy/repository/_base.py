@@ -17,7 +17,14 @@ from advanced_alchemy.exceptions import ErrorMessages, NotFoundError
 from advanced_alchemy.repository.typing import ModelT, OrderingPair
 from advanced_alchemy.utils.dataclass import Empty, EmptyType
 
-__all__ = ("FilterableRepository", "FilterableRepositoryProtocol", "ModelT", "RepositoryBase", "random_suffix")
+__all__ = (
+    "FilterableRepository",
+    "FilterableRepositoryProtocol",
+    "ModelT",
+    "RepositoryBase",
+    "random_suffix",
+    "slug_source",
+)
 
 T = TypeVar("T")
 
@@ -26,6 +33,23 @@ def random_suffix(length: int = 4) -> str:
     """Random ``[a-z0-9]`` text, used to make a taken slug unique."""
     alphabet = string.ascii_lowercase + string.digits
     return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+def slug_source(item: Any) -> Optional[str]:
+    """The text a missing slug is made from (``name`` or ``title``), or ``None`` to leave the slug alone.
+
+    :class:`~advanced_alchemy.mixins.SlugMixin` models fill their own slug on insert, so they get ``None``.
+    """
+    from advanced_alchemy.mixins.slug import SlugMixin
+
+    if isinstance(item, SlugMixin):
+        return None
+    names = ["name", "title"]
+    for name in names:
+        value = getattr(item, name, None)
+        if value:
+            return str(value)
+    return None
 
 
 def _dialect_name(session: Any) -> str:

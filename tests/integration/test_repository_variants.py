@@ -73,6 +73,26 @@ def test_slug_repository(backend: Backend) -> None:
         backend.drop_all(orm_registry.metadata, [RepoArticle])
 
 
+def test_slug_repository_generates_missing_slugs(backend: Backend) -> None:
+    backend.create_all(orm_registry.metadata, [RepoArticle])
+
+    async def scenario(session: Any, repo: Any) -> None:
+        first = await repo.add(RepoArticle(title="Big News"), auto_commit=True)
+        assert first.slug == "big-news"
+        second = await repo.add(RepoArticle(title="Big News"), auto_commit=True)
+        assert second.slug.startswith("big-news-")
+        kept = await repo.add(RepoArticle(title="Other", slug="custom"), auto_commit=True)
+        assert kept.slug == "custom"
+        batch = await repo.add_many([RepoArticle(title="Twin"), RepoArticle(title="Twin")], auto_commit=True)
+        assert batch[0].slug == "twin"
+        assert batch[1].slug.startswith("twin-")
+
+    try:
+        run(backend, scenario, *slug_classes())
+    finally:
+        backend.drop_all(orm_registry.metadata, [RepoArticle])
+
+
 def test_query_repository(backend: Backend) -> None:
     backend.create_all(orm_registry.metadata, TABLES)
 

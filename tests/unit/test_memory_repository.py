@@ -615,3 +615,27 @@ def test_in_memory_store() -> None:
     assert list(SQLAlchemyInMemoryStore.changed_attrs(author)) == ["rank"]
     multi.remove_all()
     assert not multi.store(MemAuthor)
+
+
+def test_mock_slug_repository_generates_missing_slugs() -> None:
+    from sqlalchemy.orm import Mapped, mapped_column
+
+    from advanced_alchemy.base import BigIntBase
+    from advanced_alchemy.mixins import SlugKey
+    from advanced_alchemy.repository.memory import SQLAlchemySyncMockSlugRepository
+
+    class MockTag(BigIntBase, SlugKey):
+        __tablename__ = "mock_slug_tag"
+        name: Mapped[str] = mapped_column()
+
+    class TagRepo(SQLAlchemySyncMockSlugRepository[MockTag]):
+        model_type = MockTag
+
+    repo = TagRepo(session=None)
+    try:
+        assert repo.add(MockTag(name="Hello There")).slug == "hello-there"
+        again = repo.add_many([MockTag(name="Hello There"), MockTag(name="x", slug="fixed")])
+        assert again[0].slug.startswith("hello-there-")
+        assert again[1].slug == "fixed"
+    finally:
+        TagRepo.__database_clear__()

@@ -20,7 +20,7 @@ from typing_extensions import Self
 from advanced_alchemy._core.model_info import ModelInfo, model_info
 from advanced_alchemy.exceptions import ErrorMessages, NotFoundError
 from advanced_alchemy.filters import StatementFilter
-from advanced_alchemy.repository._base import random_suffix
+from advanced_alchemy.repository._base import random_suffix, slug_source
 from advanced_alchemy.repository._sync import (
     SQLAlchemySyncRepositoryProtocol,
     SQLAlchemySyncSlugRepositoryProtocol,
@@ -755,3 +755,42 @@ class SQLAlchemySyncMockSlugRepository(
         while self.exists(slug=slug):
             slug = f"{base}-{random_suffix()}"
         return slug
+
+    def add(
+        self,
+        data: ModelT,
+        *,
+        auto_commit: Optional[bool] = None,
+        auto_expunge: Optional[bool] = None,
+        auto_refresh: Optional[bool] = None,
+        error_messages: Messages = Empty,
+        bind_group: Optional[str] = None,
+    ) -> ModelT:
+        """Store ``data``; an empty slug is generated first, as the database slug repository does."""
+        self._fill_slugs([data])
+        return super().add(data)
+
+    def add_many(
+        self,
+        data: List[ModelT],
+        *,
+        auto_commit: Optional[bool] = None,
+        auto_expunge: Optional[bool] = None,
+        error_messages: Messages = Empty,
+        bind_group: Optional[str] = None,
+    ) -> List[ModelT]:
+        """Store every instance; empty slugs are generated first, unique within the batch too."""
+        self._fill_slugs(data)
+        return super().add_many(data)
+
+    def _fill_slugs(self, data: Sequence[ModelT]) -> None:
+        taken: set[str] = {slug for item in data if (slug := getattr(item, "slug", None))}
+        for item in data:
+            source = None if getattr(item, "slug", None) else slug_source(item)
+            if source is None:
+                continue
+            slug = self.get_available_slug(source)
+            while slug in taken:
+                slug = f"{slugify(source)}-{random_suffix()}"
+            taken.add(slug)
+            item.slug = slug  # type: ignore[attr-defined]
