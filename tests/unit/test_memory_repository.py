@@ -618,7 +618,7 @@ def test_in_memory_store() -> None:
 
 
 def test_mock_slug_repository_generates_missing_slugs() -> None:
-    from sqlalchemy.orm import Mapped, mapped_column
+    from sqlalchemy.orm import mapped_column
 
     from advanced_alchemy.base import BigIntBase
     from advanced_alchemy.mixins import SlugKey
