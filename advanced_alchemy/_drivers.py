@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm import SessionTransactionOrigin, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 from advanced_alchemy._core.model_info import model_info
@@ -74,6 +74,18 @@ def _attach(session: Any, step: Attach) -> list[Any]:
     return attached
 
 
+def _caller_owns_transaction(session: Any) -> bool:
+    """Whether the caller began the current transaction explicitly (``with session.begin():``, a savepoint).
+
+    ``auto_commit`` then only flushes: committing would close a transaction the caller's block still owns.
+    """
+    sync_session = getattr(session, "sync_session", session)
+    if sync_session.in_nested_transaction():
+        return True
+    transaction = sync_session.get_transaction()
+    return transaction is not None and transaction.origin is not SessionTransactionOrigin.AUTOBEGIN
+
+
 def _execute_kwargs(step: Execute) -> dict[str, Any]:
     kwargs: dict[str, Any] = {}
     if step.params is not None:
@@ -89,7 +101,7 @@ def _sync_step(session: Any, step: Step) -> Any:
     if isinstance(step, Flush):
         return session.flush()
     if isinstance(step, Commit):
-        return session.commit()
+        return session.flush() if _caller_owns_transaction(session) else session.commit()
     if isinstance(step, Refresh):
         return session.refresh(
             step.instance, attribute_names=step.attribute_names, with_for_update=step.with_for_update
@@ -109,7 +121,7 @@ async def _async_step(session: Any, step: Step) -> Any:
     if isinstance(step, Flush):
         return await session.flush()
     if isinstance(step, Commit):
-        return await session.commit()
+        return await (session.flush() if _caller_owns_transaction(session) else session.commit())
     if isinstance(step, Refresh):
         return await session.refresh(
             step.instance, attribute_names=step.attribute_names, with_for_update=step.with_for_update

@@ -1,151 +1,262 @@
 """Repository calls against hand-written SQLAlchemy doing the same work (``make bench``).
 
-    python benchmarks/run.py [--rows 2000] [--repeat 5] [--url sqlite:///...]
+    python benchmarks/run.py [--workloads W1,W6] [--dialects sqlite,postgres] [--modes sync,async]
+                             [--rounds 3] [--scale 1.0] [--quick] [--profile-dir DIR] [--out FILE]
+    python benchmarks/run.py --quick          # smoke run: --scale 0.2 --rounds 1 (numbers are noisy)
+    python benchmarks/run.py --report FILE    # re-render the table of a stored results file
 
-Each workload runs on a fresh table through the sync repository and through plain SQLAlchemy, in
-alternation; the table shows the median time per call and the ratio. Numbers are for comparing
-changes on one machine, not absolute claims (the shared yardstick is ../shared/bench).
+The workloads mirror the shared yardstick (``../shared/bench``): W1 add_many, W2 get, W3 list,
+W4 list_and_count, W5 update_many, W6 upsert_many, W7 delete_many, W10 count, each on SQLite (a file
+database; ``aiosqlite`` in async mode) and PostgreSQL (``psycopg`` / ``asyncpg``), sync and async.
+
+Protocol: every measurement (workload x dialect x mode x side x round) runs in its own process
+(``benchmarks/_workloads.py``): untimed setup, one capped warm-up repetition, then 2-3 timed
+repetitions, each in a fresh session after ``gc.collect()``; the process reports its median
+repetition, its peak RSS, and whether the check on the last repetition passed. Within a round
+both sides of a cell run back to back, in an order that alternates by round and cell. The table
+shows the median over rounds of the per-op µs and of the per-round ratio aa/raw, against the
+target (met / MISSED). W1 also gets a memory row: peak RSS of aa against raw (target 1.2x).
+
+Both sides use ``sessionmaker``/``async_sessionmaker(engine, expire_on_commit=False)``. Each side
+has its own tables (``aa_bench_*`` / ``raw_bench_*``); the 100,000-row read tables are seeded once
+and reused. SQLite files live in ``$AA_BENCH_DIR`` (default ``~/.cache/aa-main-bench``); PostgreSQL
+is ``postgresql://$AA_BENCH_PG/$AA_BENCH_PG_DB`` (default ``postgres@127.0.0.1:5432`` /
+``aa_bench``, created on first use). Compare numbers on one machine only.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
+import os
 import statistics
-import tempfile
+import subprocess
+import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, String, create_engine, delete, func, insert, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from advanced_alchemy.base import UUIDAuditBase
-from advanced_alchemy.filters import CollectionFilter, LimitOffset, OrderBy
-from advanced_alchemy.repository import SQLAlchemySyncRepository
+from _workloads import WORKLOADS
 
-
-class BenchItem(UUIDAuditBase):
-    __tablename__ = "bench_item"
-    name: Mapped[str] = mapped_column(String(100))
-    code: Mapped[str] = mapped_column(String(64), unique=True)
-    category: Mapped[int] = mapped_column(index=True)
+HERE = Path(__file__).resolve().parent
+CHILD = HERE / "_workloads.py"
+MEMORY_TARGET = 1.2  # peak RSS of W1, aa / raw
 
 
-class BenchRepo(SQLAlchemySyncRepository[BenchItem]):
-    model_type = BenchItem
+def default_workdir() -> str:
+    return os.environ.get("AA_BENCH_DIR", os.path.expanduser("~/.cache/aa-main-bench"))
 
 
-def payload(n: int) -> list[dict[str, Any]]:
-    return [{"name": f"item {i}", "code": f"c{i:08d}", "category": i % 10} for i in range(n)]
+def scaled(key: str, scale: float) -> int:
+    n = max(1, round(WORKLOADS[key].n * scale))
+    return n + n % 2 if key == "W6" else n  # half existing, half new
 
 
-def reset(engine: Engine, rows: int) -> list[Any]:
-    BenchItem.metadata.drop_all(engine, tables=[BenchItem.__table__])  # type: ignore[list-item]
-    BenchItem.metadata.create_all(engine, tables=[BenchItem.__table__])  # type: ignore[list-item]
-    with Session(engine) as session:
-        session.add_all([BenchItem(**d) for d in payload(rows)])
-        session.commit()
-        return list(session.scalars(select(BenchItem.id)))
+def child(args: list[str], timeout: float) -> dict[str, Any]:
+    try:
+        proc = subprocess.run(
+            [sys.executable, str(CHILD), *args], capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return {"status": "timeout", "error": f"no result within {timeout:.0f} s"}
+    lines = proc.stdout.strip().splitlines()
+    try:
+        return dict(json.loads(lines[-1]))
+    except (IndexError, ValueError):
+        return {"status": "crash", "error": f"exit {proc.returncode}: {proc.stderr.strip()[-800:]}"}
 
 
-Workload = tuple[str, Callable[[Session, list[Any]], Any], Callable[[Session, list[Any]], Any], bool]
+def prepare(dialects: list[str], workdir: str, timeout: float) -> None:
+    for dialect in dialects:
+        for side in ("aa", "raw"):
+            t0 = time.perf_counter()
+            out = child(["prepare", "--side", side, "--dialect", dialect, "--workdir", workdir], timeout)
+            print(f"prepare {dialect:8} {side:3}: {out} ({time.perf_counter() - t0:.1f} s)", file=sys.stderr)
+            if out.get("prepare") not in ("present", "seeded"):
+                raise SystemExit(f"could not prepare the read table: {out}")
 
 
-def workloads(rows: int) -> list[Workload]:
-    fresh = [{"name": f"new {i}", "code": f"n{i:08d}", "category": 1} for i in range(rows)]
+def run(args: argparse.Namespace) -> list[dict[str, Any]]:
+    keys = [k.strip() for k in args.workloads.split(",") if k.strip()]
+    unknown = [k for k in keys if k not in WORKLOADS]
+    if unknown:
+        raise SystemExit(f"unknown workloads {unknown}; known: {', '.join(WORKLOADS)}")
+    dialects = [d.strip() for d in args.dialects.split(",") if d.strip()]
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    if any(WORKLOADS[k].reads for k in keys):
+        prepare(dialects, args.workdir, args.timeout)
+    cells = [(k, d, m) for k in keys for d in dialects for m in modes]
+    out_file = Path(args.out) if args.out else None
+    if out_file is not None:
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+    if args.profile_dir:
+        os.makedirs(args.profile_dir, exist_ok=True)
+    results: list[dict[str, Any]] = []
+    started = time.perf_counter()
+    total = len(cells) * args.rounds * 2
+    for rnd in range(args.rounds):
+        for index, (key, dialect, mode) in enumerate(cells):
+            sides = ("aa", "raw") if (rnd + index) % 2 == 0 else ("raw", "aa")
+            for side in sides:
+                argv = ["measure", "--side", side, "--workload", key, "--dialect", dialect, "--mode", mode]
+                argv += ["--workdir", args.workdir, "--n", str(scaled(key, args.scale))]
+                if args.profile_dir and side == "aa" and rnd == 0:
+                    argv += ["--profile", os.path.join(args.profile_dir, f"{key}-{dialect}-{mode}.prof")]
+                res = child(argv, args.timeout)
+                res.update(workload=key, dialect=dialect, mode=mode, side=side, round=rnd)
+                res.setdefault("status", "crash")
+                results.append(res)
+                if out_file is not None:
+                    with out_file.open("a") as fh:
+                        fh.write(json.dumps(res, default=str) + "\n")
+                us = f"{res['per_op_us']:9.2f} µs/op" if "per_op_us" in res else ""
+                note = "" if res["status"] == "ok" else f" {res['status']}: {res.get('error', '')[:300]}"
+                print(
+                    f"[{len(results):3}/{total} {time.perf_counter() - started:6.0f}s] round {rnd + 1} "
+                    f"{key:4} {dialect:8} {mode:5} {side:3} {us}{note}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+    return results
 
-    def aa_add_many(s: Session, ids: list[Any]) -> Any:
-        return BenchRepo(session=s).add_many([BenchItem(**d) for d in fresh], auto_commit=True)
 
-    def raw_add_many(s: Session, ids: list[Any]) -> Any:
-        s.execute(insert(BenchItem), [dict(d) for d in fresh])
-        s.commit()
+def _med(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
 
-    def aa_get(s: Session, ids: list[Any]) -> Any:
-        repo = BenchRepo(session=s)
-        return [repo.get(i) for i in ids[:200]]
 
-    def raw_get(s: Session, ids: list[Any]) -> Any:
-        return [s.execute(select(BenchItem).where(BenchItem.id == i)).scalar_one() for i in ids[:200]]
+def _fmt(value: float | None, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
 
-    def aa_list_and_count(s: Session, ids: list[Any]) -> Any:
-        repo = BenchRepo(session=s)
-        return [
-            repo.get_many_and_count(CollectionFilter("category", [1, 2]), OrderBy("code"), LimitOffset(20, k))
-            for k in range(0, 400, 20)
-        ]
 
-    def raw_list_and_count(s: Session, ids: list[Any]) -> Any:
-        out = []
-        for k in range(0, 400, 20):
-            stmt = select(BenchItem, func.count().over()).where(BenchItem.category.in_([1, 2]))
-            page = s.execute(stmt.order_by(BenchItem.code).limit(20).offset(k)).all()
-            out.append(([r[0] for r in page], page[0][1] if page else 0))
-        return out
-
-    def aa_count(s: Session, ids: list[Any]) -> Any:
-        repo = BenchRepo(session=s)
-        return [repo.count(category=c % 10) for c in range(200)]
-
-    def raw_count(s: Session, ids: list[Any]) -> Any:
-        stmt = select(func.count()).select_from(BenchItem)
-        return [s.execute(stmt.where(BenchItem.category == c % 10)).scalar_one() for c in range(200)]
-
-    def aa_update_many(s: Session, ids: list[Any]) -> Any:
-        objs = list(s.scalars(select(BenchItem)))
-        for o in objs:
-            o.name += " upd"
-        return BenchRepo(session=s).update_many(objs, auto_commit=True)
-
-    def raw_update_many(s: Session, ids: list[Any]) -> Any:
-        objs = list(s.scalars(select(BenchItem)))
-        values = [{"id": o.id, "name": o.name + " upd"} for o in objs]
-        s.expunge_all()
-        s.execute(update(BenchItem), values)
-        s.commit()
-
-    def aa_delete_many(s: Session, ids: list[Any]) -> Any:
-        return BenchRepo(session=s).delete_many(ids, auto_commit=True)
-
-    def raw_delete_many(s: Session, ids: list[Any]) -> Any:
-        s.execute(delete(BenchItem).where(BenchItem.id.in_(ids)))
-        s.commit()
-
-    return [
-        ("add_many", aa_add_many, raw_add_many, True),
-        ("get x200", aa_get, raw_get, False),
-        ("list_and_count x20", aa_list_and_count, raw_list_and_count, False),
-        ("count x200", aa_count, raw_count, False),
-        ("update_many", aa_update_many, raw_update_many, True),
-        ("delete_many", aa_delete_many, raw_delete_many, True),
+def render(results: list[dict[str, Any]]) -> str:
+    cells: dict[tuple[str, str, str], dict[int, dict[str, dict[str, Any]]]] = {}
+    for r in results:
+        cells.setdefault((r["workload"], r["dialect"], r["mode"]), {}).setdefault(r["round"], {})[r["side"]] = r
+    order = {k: i for i, k in enumerate(WORKLOADS)}
+    keys = sorted(cells, key=lambda c: (order.get(c[0], 99), c[1], c[2] != "sync"))
+    head = [
+        "workload",
+        "dialect",
+        "mode",
+        "N",
+        "aa µs/op",
+        "raw µs/op",
+        "aa/raw",
+        "target",
+        "",
+        "RSS aa/raw MB",
+        "stmts aa/raw",
     ]
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    mem_lines: list[str] = []
+    problems: list[str] = []
+    summary = {"met": 0, "MISSED": 0, "other": 0}
+    for key in keys:
+        wl = WORKLOADS.get(key[0])
+        rounds = cells[key]
+        ok = {
+            side: [r[side] for r in rounds.values() if r.get(side, {}).get("status") == "ok"] for side in ("aa", "raw")
+        }
+        ratios = [
+            r["aa"]["per_op_us"] / r["raw"]["per_op_us"]
+            for r in rounds.values()
+            if all(r.get(s, {}).get("status") == "ok" for s in ("aa", "raw"))
+        ]
+        mem = [
+            r["aa"]["peak_rss_kb"] / r["raw"]["peak_rss_kb"]
+            for r in rounds.values()
+            if all(r.get(s, {}).get("status") == "ok" for s in ("aa", "raw"))
+        ]
+        for rnd, pair in sorted(rounds.items()):
+            for side, r in sorted(pair.items()):
+                if r.get("status") != "ok":
+                    problems.append(f"{'/'.join(key)} {side} round {rnd + 1}: {r.get('status')}: {r.get('error', '')}")
+                for note in r.get("notes", ()):
+                    problems.append(f"{'/'.join(key)} {side} round {rnd + 1}: note: {note}")
+        ratio = _med(ratios)
+        target = wl.target if wl else None
+        wrong = any(r.get("status") == "wrong" for pair in rounds.values() for r in pair.values())
+        if wrong:
+            verdict = "wrong"
+        elif ratio is None or target is None:
+            verdict = next(
+                (r.get("status") for pair in rounds.values() for r in pair.values() if r.get("status") != "ok"), "-"
+            )
+        else:
+            verdict = "met" if ratio <= target else "MISSED"
+        summary[verdict if verdict in summary else "other"] += 1
+        n = next((r.get("n") for pair in rounds.values() for r in pair.values() if r.get("n")), "")
+        rss = {s: _med([r["peak_rss_kb"] / 1024 for r in ok[s]]) for s in ok}
+        stmts = {s: _med([r.get("statements", 0) for r in ok[s]]) for s in ok}
+        row = [
+            key[0],
+            key[1],
+            key[2],
+            str(n),
+            _fmt(_med([r["per_op_us"] for r in ok["aa"]]), ".2f"),
+            _fmt(_med([r["per_op_us"] for r in ok["raw"]]), ".2f"),
+            "-" if wrong else _fmt(ratio, ".2f"),
+            f"≤{target:.2f}" if target else "-",
+            verdict,
+            f"{_fmt(rss['aa'], '.0f')}/{_fmt(rss['raw'], '.0f')}",
+            f"{_fmt(stmts['aa'], '.0f')}/{_fmt(stmts['raw'], '.0f')}",
+        ]
+        lines.append("| " + " | ".join(row) + " |")
+        if key[0] == "W1":
+            mratio = _med(mem)
+            growth = {s: _med([(r["peak_rss_kb"] - r.get("rss_imports_kb", 0)) / 1024 for r in ok[s]]) for s in ok}
+            mverdict = "-" if mratio is None or wrong else ("met" if mratio <= MEMORY_TARGET else "MISSED")
+            summary[mverdict if mverdict in summary else "other"] += 1
+            mem_lines.append(
+                f"| W1 memory | {key[1]} | {key[2]} | {_fmt(rss['aa'], '.1f')} | {_fmt(rss['raw'], '.1f')} | "
+                f"{_fmt(mratio, '.2f')} | ≤{MEMORY_TARGET:.2f} | {mverdict} | "
+                f"{_fmt(growth['aa'], '.1f')}/{_fmt(growth['raw'], '.1f')} |"
+            )
+    out = lines
+    if mem_lines:
+        out += [
+            "",
+            "| workload | dialect | mode | peak RSS aa MB | peak RSS raw MB | aa/raw | target | | growth after imports aa/raw MB |",
+            "|---|---|---|---|---|---|---|---|---|",
+            *mem_lines,
+        ]
+    out += ["", f"met: {summary['met']}, MISSED: {summary['MISSED']}, not measured/wrong: {summary['other']}"]
+    if problems:
+        out += ["", "Problems and notes:", *(f"- {p[:600]}" for p in problems)]
+    return "\n".join(out)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=2000)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--url", default=None)
-    args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="aa-bench-"))
-    engine = create_engine(args.url or f"sqlite:///{workdir / 'bench.sqlite3'}")
-    print(f"{'workload':<22}{'advanced_alchemy ms':>22}{'raw SQLAlchemy ms':>20}{'ratio':>8}")
-    for name, aa, raw, writes in workloads(args.rows):
-        timings: dict[str, list[float]] = {"aa": [], "raw": []}
-        ids = reset(engine, args.rows)
-        for _ in range(args.repeat):
-            for label, fn in (("aa", aa), ("raw", raw)):
-                if writes:
-                    ids = reset(engine, args.rows)
-                with Session(engine, expire_on_commit=False) as session:
-                    start = time.perf_counter()
-                    fn(session, ids)
-                    timings[label].append((time.perf_counter() - start) * 1000)
-        aa_ms, raw_ms = statistics.median(timings["aa"]), statistics.median(timings["raw"])
-        print(f"{name:<22}{aa_ms:>22.1f}{raw_ms:>20.1f}{aa_ms / raw_ms:>8.2f}")
-    engine.dispose()
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--workloads", default=",".join(WORKLOADS), help="comma-separated keys (default: all)")
+    p.add_argument("--dialects", default="sqlite,postgres")
+    p.add_argument("--modes", default="sync,async")
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--scale", type=float, default=1.0, help="multiplies every workload's N (quick runs)")
+    p.add_argument("--quick", action="store_true", help="smoke run: --scale 0.2 --rounds 1")
+    p.add_argument("--timeout", type=float, default=900.0, help="seconds per measurement process")
+    p.add_argument("--workdir", default=default_workdir(), help="SQLite files (default: $AA_BENCH_DIR)")
+    p.add_argument("--out", help="results file, JSON lines (default: WORKDIR/results/run-<time>.jsonl)")
+    p.add_argument("--profile-dir", help="cProfile one extra aa repetition per cell (round 1) into DIR/*.prof")
+    p.add_argument("--report", nargs="+", metavar="FILE", help="only render the table of stored results")
+    args = p.parse_args(argv)
+    if args.report:
+        results = [json.loads(line) for f in args.report for line in Path(f).read_text().splitlines() if line.strip()]
+        print(render(results))
+        return 0
+    if args.quick:
+        args.scale, args.rounds = 0.2, 1
+    if not args.out:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        args.out = os.path.join(args.workdir, "results", f"run-{stamp}.jsonl")
+    results = run(args)
+    print(f"\nresults: {args.out} (scale {args.scale}, {args.rounds} round(s))\n", file=sys.stderr)
+    print(render(results))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

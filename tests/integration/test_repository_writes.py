@@ -151,3 +151,53 @@ def test_update_keeps_explicit_updated_at(authors_backend: Backend) -> None:
         assert updated.updated_at == stamp
 
     run_scenario(authors_backend, scenario, RepoAuthor)
+
+
+def test_auto_commit_inside_an_explicit_transaction_block(authors_backend: Backend) -> None:
+    """``auto_commit=True`` inside ``with session.begin():`` flushes; the block owns commit and rollback."""
+    from repository_support import repository_class
+    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+    from sqlalchemy.orm import Session
+
+    class Boom(Exception):
+        pass
+
+    async def go() -> None:
+        engine = authors_backend.engine
+        if isinstance(engine, AsyncEngine):
+            repo_cls = repository_class(RepoAuthor, True)
+            async with AsyncSession(engine, expire_on_commit=False) as session:
+                async with session.begin():
+                    await repo_cls(session=session).add(RepoAuthor(name="kept1"), auto_commit=True)
+                    await repo_cls(session=session).add_many([RepoAuthor(name="kept2")], auto_commit=True)
+
+                async def fail_inside_block() -> None:
+                    async with session.begin():
+                        await repo_cls(session=session).add(RepoAuthor(name="lost"), auto_commit=True)
+                        raise Boom
+
+                with pytest.raises(Boom):
+                    await fail_inside_block()
+            async with AsyncSession(engine) as session:
+                assert sorted(names(await repo_cls(session=session).get_many())) == ["kept1", "kept2"]
+            return
+        repo_cls = repository_class(RepoAuthor, False)
+        with Session(engine, expire_on_commit=False) as session:
+            with session.begin():
+                repo_cls(session=session).add(RepoAuthor(name="kept1"), auto_commit=True)
+                repo_cls(session=session).add_many([RepoAuthor(name="kept2")], auto_commit=True)
+
+            def fail_inside_block() -> None:
+                with session.begin():
+                    repo_cls(session=session).add(RepoAuthor(name="lost"), auto_commit=True)
+                    raise Boom
+
+            with pytest.raises(Boom):
+                fail_inside_block()
+        with Session(engine) as session:
+            assert sorted(names(repo_cls(session=session).get_many())) == ["kept1", "kept2"]
+
+    if authors_backend.is_async:
+        authors_backend._await(go())
+    else:
+        asyncio.run(go())
