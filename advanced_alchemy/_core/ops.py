@@ -236,8 +236,15 @@ def count(
     ctx: CallContext[M], filters: Sequence[Any], kwargs: dict[str, Any], *, statement: Any = None
 ) -> Operation[int]:
     """Number of matches, ignoring pagination and ordering."""
-    stmt = st.apply_filters(ctx.select(statement), ctx.model, filters, kwargs, paginate=False)
-    result: Result[Any] = yield Execute(st.count_statement(stmt))
+    if statement is None and ctx.plain_statement:
+        counted = select(func.count()).select_from(ctx.info.table)
+        if ctx.execution_options:
+            counted = counted.execution_options(**ctx.execution_options)
+        counted = st.apply_filters(counted, ctx.model, filters, kwargs, paginate=False).order_by(None)
+    else:
+        stmt = st.apply_filters(ctx.select(statement), ctx.model, filters, kwargs, paginate=False)
+        counted = st.count_statement(stmt)
+    result: Result[Any] = yield Execute(counted)
     return int(result.scalar_one())
 
 

@@ -130,6 +130,7 @@ class RepositoryBase(FilterableRepository[ModelT]):
             self._default_loader_options.insert(0, lazyload("*"))
         self._default_execution_options = execution_options or type(self).execution_options or {}
         self.statement = statement if statement is not None else select(self.model_type)
+        self._plain_statement: Optional[Select[Any]] = self.statement if statement is None else None
         self.bind_group = bind_group
         self._info = model_info(self.model_type)
         self._dialect_name = _dialect_name(session)
@@ -187,6 +188,7 @@ class RepositoryBase(FilterableRepository[ModelT]):
                 self.count_with_window_function if count_with_window_function is None else count_with_window_function
             ),
             prefer_any=self._prefer_any,
+            plain_statement=self.statement is self._plain_statement,
         )
 
     def _flush_is_unobserved(self) -> bool:

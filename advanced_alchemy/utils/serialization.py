@@ -1,4 +1,12 @@
-"""JSON encoding used across the library: msgspec when installed, else orjson, else the standard library."""
+"""JSON encoding and schema helpers shared across the library.
+
+* JSON: msgspec when installed, else orjson, else the standard library (:func:`encode_json`,
+  :func:`decode_json`, :func:`get_serializer`).
+* Schemas: type guards for Pydantic models, msgspec Structs, attrs instances, dataclasses, Litestar
+  ``DTOData`` and SQLModel table models, and :func:`schema_dump` to turn any of them into a dict.
+
+None of the schema libraries is required: each guard answers ``False`` when its library is missing.
+"""
 
 from __future__ import annotations
 
@@ -6,32 +14,145 @@ import dataclasses
 import datetime
 import enum
 import json
+import sys
+import warnings
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Address, IPv6Interface, IPv6Network
 from pathlib import Path, PurePath
-from typing import Any, Callable, Optional, Protocol, Union
+from typing import TYPE_CHECKING, Any, Callable, Literal, Optional, Protocol, Union, cast, overload, runtime_checkable
 from uuid import UUID
 
-from advanced_alchemy.exceptions import SerializationError
+from sqlalchemy import Row, RowMapping
+from typing_extensions import Annotated, TypeAlias, TypeGuard, TypeVar
+
+from advanced_alchemy.exceptions import MissingDependencyError, SerializationError
+from advanced_alchemy.typing import (
+    ATTRS_INSTALLED,
+    CATTRS_INSTALLED,
+    MSGSPEC_INSTALLED,
+    PYDANTIC_INSTALLED,
+    UNSET,
+    AttrsInstance,
+    AttrsLike,
+    BaseModel,
+    BaseModelLike,
+    DTODataLike,
+    FailFast,
+    Struct,
+    StructLike,
+    T,
+    TypeAdapter,
+    convert,
+)
+from advanced_alchemy.typing import attrs_asdict as asdict
+from advanced_alchemy.typing import attrs_fields as fields
+from advanced_alchemy.typing import attrs_has as has
+from advanced_alchemy.typing import attrs_nothing as attrs_nothing
+from advanced_alchemy.typing import cattrs_structure as structure
+from advanced_alchemy.typing import cattrs_unstructure as unstructure
+from advanced_alchemy.utils.dataclass import Empty
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from advanced_alchemy.filters import StatementFilter
+    from advanced_alchemy.repository.typing import ModelT
 
 __all__ = (
+    "ATTRS_INSTALLED",
+    "CATTRS_INSTALLED",
     "DEFAULT_TYPE_ENCODERS",
+    "MSGSPEC_INSTALLED",
+    "PYDANTIC_INSTALLED",
+    "PYDANTIC_USE_FAILFAST",
+    "UNSET",
+    "AttrsInstance",
+    "BaseModel",
+    "BulkModelDictT",
+    "FilterTypeT",
     "JSONSerializer",
+    "ModelDTOT",
+    "ModelDictListT",
+    "ModelDictT",
     "MsgspecSerializer",
     "OrjsonSerializer",
+    "PydanticOrMsgspecT",
+    "SchemaDumpConfig",
     "StandardLibSerializer",
+    "Struct",
+    "SupportedSchemaModel",
     "TypeEncodersMap",
+    "asdict",
+    "attrs_nothing",
+    "convert",
     "convert_date_to_iso",
     "convert_datetime_to_gmt_iso",
+    "decode_complex_type",
     "decode_json",
     "encode_complex_type",
     "encode_json",
+    "fields",
+    "get_attrs_fields",
     "get_serializer",
+    "get_type_adapter",
+    "has",
+    "has_dict_attribute",
+    "is_attrs_instance",
+    "is_attrs_instance_with_field",
+    "is_attrs_instance_without_field",
+    "is_attrs_schema",
+    "is_dataclass",
+    "is_dataclass_with_field",
+    "is_dataclass_without_field",
+    "is_dict",
+    "is_dict_with_field",
+    "is_dict_without_field",
+    "is_dto_data",
+    "is_msgspec_struct",
+    "is_msgspec_struct_with_field",
+    "is_msgspec_struct_without_field",
+    "is_pydantic_model",
+    "is_pydantic_model_with_field",
+    "is_pydantic_model_without_field",
+    "is_row_mapping",
+    "is_schema",
+    "is_schema_or_dict",
+    "is_schema_or_dict_with_field",
+    "is_schema_or_dict_without_field",
+    "is_schema_with_field",
+    "is_schema_without_field",
+    "is_sqlmodel_table_model",
+    "schema_dump",
+    "structure",
+    "unstructure",
 )
 
 TypeEncodersMap = Mapping[type, Callable[[Any], Any]]
+
+PYDANTIC_USE_FAILFAST: bool = False
+"""Validate lists with Pydantic's ``FailFast`` (stop at the first invalid item)."""
+
+SupportedSchemaModel: TypeAlias = Union[StructLike, BaseModelLike, AttrsLike]
+"""A Pydantic model, msgspec Struct or attrs instance."""
+PydanticOrMsgspecT = SupportedSchemaModel
+
+ModelDictT: TypeAlias = "Union[dict[str, Any], ModelT, SupportedSchemaModel, DTODataLike[ModelT], Any]"
+"""One service input: a dict, a model, a schema instance or a Litestar ``DTOData``."""
+ModelDictListT: TypeAlias = "Sequence[Union[dict[str, Any], ModelT, SupportedSchemaModel, Any]]"
+"""Several service inputs."""
+BulkModelDictT: TypeAlias = (
+    "Union[Sequence[Union[dict[str, Any], ModelT, SupportedSchemaModel, Any]], DTODataLike[list[ModelT]]]"
+)
+"""Several service inputs, or one ``DTOData`` holding a list."""
+
+ModelDTOT = TypeVar("ModelDTOT", bound="Union[SupportedSchemaModel, Any]")
+FilterTypeT = TypeVar("FilterTypeT", bound="StatementFilter")
+
+
+# --- JSON ----------------------------------------------------------------------------------------------
 
 
 def convert_datetime_to_gmt_iso(dt: datetime.datetime) -> str:
@@ -88,6 +209,37 @@ def encode_complex_type(obj: Any) -> Any:
     raise TypeError(msg)
 
 
+def _decode_string(value: str) -> Any:
+    if len(value) == 36 and value.count("-") == 4:
+        try:
+            return UUID(value)
+        except ValueError:
+            return value
+    if 10 <= len(value) <= 35 and value[:4].isdigit() and value[4:5] == "-":
+        candidate = value[:-1] + "+00:00" if value.endswith("Z") else value
+        try:
+            return datetime.datetime.fromisoformat(candidate) if len(value) > 10 else datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def decode_complex_type(value: Any) -> Any:
+    """Best-effort inverse of :func:`encode_complex_type` for decoded JSON.
+
+    UUID strings become :class:`~uuid.UUID`, ISO 8601 date/datetime strings become
+    :class:`~datetime.date`/:class:`~datetime.datetime` (``Z`` read as UTC); lists and dicts are
+    processed item by item; anything else is returned unchanged.
+    """
+    if isinstance(value, str):
+        return _decode_string(value)
+    if isinstance(value, list):
+        return [decode_complex_type(item) for item in value]
+    if isinstance(value, dict):
+        return {key: decode_complex_type(item) for key, item in value.items()}
+    return value
+
+
 def _encoder_with(type_encoders: Optional[TypeEncodersMap]) -> Callable[[Any], Any]:
     if not type_encoders:
         return encode_complex_type
@@ -102,15 +254,50 @@ def _encoder_with(type_encoders: Optional[TypeEncodersMap]) -> Callable[[Any], A
     return encoder
 
 
+@runtime_checkable
 class JSONSerializer(Protocol):
     """What a JSON serializer offers."""
+
+    @overload
+    def encode(self, data: Any, *, as_bytes: Literal[False] = ...) -> str: ...
+
+    @overload
+    def encode(self, data: Any, *, as_bytes: Literal[True]) -> bytes: ...
+
+    @overload
+    def encode(self, data: Any, *, as_bytes: bool) -> Union[str, bytes]: ...
 
     def encode(self, data: Any, *, as_bytes: bool = False) -> Union[str, bytes]: ...
 
     def decode(self, data: Union[str, bytes], *, decode_bytes: bool = True) -> Any: ...
 
 
-class MsgspecSerializer:
+class BaseJSONSerializer(ABC):
+    """Base class of the bundled JSON serializers."""
+
+    def __init__(self, type_encoders: Optional[TypeEncodersMap] = None) -> None:
+        self.type_encoders = type_encoders
+        self._default = _encoder_with(type_encoders)
+
+    @overload
+    def encode(self, data: Any, *, as_bytes: Literal[False] = ...) -> str: ...
+
+    @overload
+    def encode(self, data: Any, *, as_bytes: Literal[True]) -> bytes: ...
+
+    @overload
+    def encode(self, data: Any, *, as_bytes: bool) -> Union[str, bytes]: ...
+
+    @abstractmethod
+    def encode(self, data: Any, *, as_bytes: bool = False) -> Union[str, bytes]:
+        """Encode ``data`` as JSON text (or bytes with ``as_bytes=True``)."""
+
+    @abstractmethod
+    def decode(self, data: Union[str, bytes], *, decode_bytes: bool = True) -> Any:
+        """Decode JSON text or bytes (bytes are returned untouched with ``decode_bytes=False``)."""
+
+
+class MsgspecSerializer(BaseJSONSerializer):
     """JSON through msgspec."""
 
     def __init__(
@@ -118,11 +305,22 @@ class MsgspecSerializer:
     ) -> None:
         import msgspec
 
+        super().__init__(type_encoders)
         self._msgspec = msgspec
-        self._encoder = msgspec.json.Encoder(enc_hook=enc_hook or _encoder_with(type_encoders))
+        self._encoder = msgspec.json.Encoder(enc_hook=enc_hook or self._default)
         self._decoder = msgspec.json.Decoder()
 
+    @overload
+    def encode(self, data: Any, *, as_bytes: Literal[False] = ...) -> str: ...
+
+    @overload
+    def encode(self, data: Any, *, as_bytes: Literal[True]) -> bytes: ...
+
+    @overload
+    def encode(self, data: Any, *, as_bytes: bool) -> Union[str, bytes]: ...
+
     def encode(self, data: Any, *, as_bytes: bool = False) -> Union[str, bytes]:
+        """Encode ``data`` as JSON text (or bytes with ``as_bytes=True``)."""
         try:
             raw = self._encoder.encode(data)
         except (TypeError, self._msgspec.EncodeError) as exc:
@@ -130,6 +328,7 @@ class MsgspecSerializer:
         return raw if as_bytes else raw.decode("utf-8")
 
     def decode(self, data: Union[str, bytes], *, decode_bytes: bool = True) -> Any:
+        """Decode JSON text or bytes."""
         if isinstance(data, bytes) and not decode_bytes:
             return data
         try:
@@ -138,16 +337,26 @@ class MsgspecSerializer:
             raise SerializationError(str(exc)) from exc
 
 
-class OrjsonSerializer:
+class OrjsonSerializer(BaseJSONSerializer):
     """JSON through orjson."""
 
     def __init__(self, type_encoders: Optional[TypeEncodersMap] = None) -> None:
         import orjson  # pyright: ignore[reportMissingImports]
 
+        super().__init__(type_encoders)
         self._orjson = orjson
-        self._default = _encoder_with(type_encoders)
+
+    @overload
+    def encode(self, data: Any, *, as_bytes: Literal[False] = ...) -> str: ...
+
+    @overload
+    def encode(self, data: Any, *, as_bytes: Literal[True]) -> bytes: ...
+
+    @overload
+    def encode(self, data: Any, *, as_bytes: bool) -> Union[str, bytes]: ...
 
     def encode(self, data: Any, *, as_bytes: bool = False) -> Union[str, bytes]:
+        """Encode ``data`` as JSON text (or bytes with ``as_bytes=True``)."""
         try:
             raw: bytes = self._orjson.dumps(
                 data, default=self._default, option=self._orjson.OPT_SERIALIZE_NUMPY | self._orjson.OPT_NAIVE_UTC
@@ -157,6 +366,7 @@ class OrjsonSerializer:
         return raw if as_bytes else raw.decode("utf-8")
 
     def decode(self, data: Union[str, bytes], *, decode_bytes: bool = True) -> Any:
+        """Decode JSON text or bytes."""
         if isinstance(data, bytes) and not decode_bytes:
             return data
         try:
@@ -165,13 +375,23 @@ class OrjsonSerializer:
             raise SerializationError(str(exc)) from exc
 
 
-class StandardLibSerializer:
+class StandardLibSerializer(BaseJSONSerializer):
     """JSON through the standard library."""
 
     def __init__(self, type_encoders: Optional[TypeEncodersMap] = None) -> None:
-        self._default = _encoder_with(type_encoders)
+        super().__init__(type_encoders)
+
+    @overload
+    def encode(self, data: Any, *, as_bytes: Literal[False] = ...) -> str: ...
+
+    @overload
+    def encode(self, data: Any, *, as_bytes: Literal[True]) -> bytes: ...
+
+    @overload
+    def encode(self, data: Any, *, as_bytes: bool) -> Union[str, bytes]: ...
 
     def encode(self, data: Any, *, as_bytes: bool = False) -> Union[str, bytes]:
+        """Encode ``data`` as JSON text (or bytes with ``as_bytes=True``)."""
         try:
             text = json.dumps(data, default=self._default, separators=(",", ":"))
         except (TypeError, ValueError) as exc:
@@ -179,6 +399,7 @@ class StandardLibSerializer:
         return text.encode("utf-8") if as_bytes else text
 
     def decode(self, data: Union[str, bytes], *, decode_bytes: bool = True) -> Any:
+        """Decode JSON text or bytes."""
         if isinstance(data, bytes) and not decode_bytes:
             return data
         try:
@@ -206,6 +427,30 @@ def get_serializer(type_encoders: Optional[TypeEncodersMap] = None) -> JSONSeria
     return _build_serializer(type_encoders) if type_encoders else _default_serializer()
 
 
+@overload
+def encode_json(data: Any) -> str: ...
+
+
+@overload
+def encode_json(data: Any, *, as_bytes: Literal[False]) -> str: ...
+
+
+@overload
+def encode_json(data: Any, *, as_bytes: Literal[True]) -> bytes: ...
+
+
+@overload
+def encode_json(data: Any, *, type_encoders: TypeEncodersMap) -> str: ...
+
+
+@overload
+def encode_json(data: Any, *, type_encoders: TypeEncodersMap, as_bytes: Literal[False]) -> str: ...
+
+
+@overload
+def encode_json(data: Any, *, type_encoders: TypeEncodersMap, as_bytes: Literal[True]) -> bytes: ...
+
+
 def encode_json(
     data: Any, *, type_encoders: Optional[TypeEncodersMap] = None, as_bytes: bool = False
 ) -> Union[str, bytes]:
@@ -216,3 +461,403 @@ def encode_json(
 def decode_json(data: Union[str, bytes], *, decode_bytes: bool = True) -> Any:
     """Decode JSON text or bytes."""
     return _default_serializer().decode(data, decode_bytes=decode_bytes)
+
+
+# --- type guards -----------------------------------------------------------------------------------------
+
+
+class _HasDictAttribute(Protocol):
+    __dict__: dict[str, Any]
+
+
+def is_dict(v: Any) -> TypeGuard[dict[str, Any]]:
+    """Whether ``v`` is a dict."""
+    return isinstance(v, dict)
+
+
+def is_dict_with_field(v: Any, field_name: str) -> TypeGuard[dict[str, Any]]:
+    """Whether ``v`` is a dict holding the key ``field_name``."""
+    return isinstance(v, dict) and field_name in v
+
+
+def is_dict_without_field(v: Any, field_name: str) -> TypeGuard[dict[str, Any]]:
+    """Whether ``v`` is a dict without the key ``field_name``."""
+    return isinstance(v, dict) and field_name not in v
+
+
+def is_pydantic_model(v: Any) -> TypeGuard[BaseModelLike]:
+    """Whether ``v`` is a Pydantic model instance (``False`` when pydantic is not installed)."""
+    return PYDANTIC_INSTALLED and isinstance(v, BaseModel)
+
+
+def is_pydantic_model_with_field(v: Any, field_name: str) -> TypeGuard[BaseModelLike]:
+    """Whether ``v`` is a Pydantic model instance with the attribute ``field_name``."""
+    return is_pydantic_model(v) and hasattr(v, field_name)
+
+
+def is_pydantic_model_without_field(v: Any, field_name: str) -> TypeGuard[BaseModelLike]:
+    """Whether ``v`` is a Pydantic model instance without the attribute ``field_name``."""
+    return is_pydantic_model(v) and not hasattr(v, field_name)
+
+
+def is_msgspec_struct(v: Any) -> TypeGuard[StructLike]:
+    """Whether ``v`` is a msgspec Struct instance (``False`` when msgspec is not installed)."""
+    return MSGSPEC_INSTALLED and isinstance(v, Struct)
+
+
+def is_msgspec_struct_with_field(v: Any, field_name: str) -> TypeGuard[StructLike]:
+    """Whether ``v`` is a msgspec Struct instance with the attribute ``field_name``."""
+    return is_msgspec_struct(v) and hasattr(v, field_name)
+
+
+def is_msgspec_struct_without_field(v: Any, field_name: str) -> TypeGuard[StructLike]:
+    """Whether ``v`` is a msgspec Struct instance without the attribute ``field_name``."""
+    return is_msgspec_struct(v) and not hasattr(v, field_name)
+
+
+def is_attrs_instance(obj: Any) -> TypeGuard[AttrsLike]:
+    """Whether ``obj`` is an attrs instance (``False`` when attrs is not installed)."""
+    return ATTRS_INSTALLED and not isinstance(obj, type) and has(type(obj))
+
+
+def is_attrs_instance_with_field(v: Any, field_name: str) -> TypeGuard[AttrsLike]:
+    """Whether ``v`` is an attrs instance with the attribute ``field_name``."""
+    return is_attrs_instance(v) and hasattr(v, field_name)
+
+
+def is_attrs_instance_without_field(v: Any, field_name: str) -> TypeGuard[AttrsLike]:
+    """Whether ``v`` is an attrs instance without the attribute ``field_name``."""
+    return is_attrs_instance(v) and not hasattr(v, field_name)
+
+
+def is_attrs_schema(cls: Any) -> TypeGuard[type[AttrsLike]]:
+    """Whether ``cls`` is an attrs class (``False`` when attrs is not installed)."""
+    return ATTRS_INSTALLED and isinstance(cls, type) and has(cls)
+
+
+def is_dataclass(obj: Any) -> TypeGuard[Any]:
+    """Whether ``obj`` is a dataclass instance (not a dataclass type)."""
+    return dataclasses.is_dataclass(obj) and not isinstance(obj, type)
+
+
+def is_dataclass_with_field(obj: Any, field_name: str) -> TypeGuard[object]:
+    """Whether ``obj`` is a dataclass instance with the attribute ``field_name``."""
+    return is_dataclass(obj) and hasattr(obj, field_name)
+
+
+def is_dataclass_without_field(obj: Any, field_name: str) -> TypeGuard[object]:
+    """Whether ``obj`` is a dataclass instance without the attribute ``field_name``."""
+    return is_dataclass(obj) and not hasattr(obj, field_name)
+
+
+def _loaded_class(module_name: str, attr: str) -> Optional[type]:
+    """``module.attr`` when that module was already imported by someone, else ``None``.
+
+    An object cannot be an instance of a class whose module was never imported, so guards for costly
+    libraries (litestar, sqlmodel) never import them.
+    """
+    module = sys.modules.get(module_name)
+    cls = getattr(module, attr, None) if module is not None else None
+    return cls if isinstance(cls, type) else None
+
+
+def is_dto_data(v: Any) -> TypeGuard[DTODataLike[Any]]:
+    """Whether ``v`` is Litestar's ``DTOData`` (``False`` when litestar is not installed)."""
+    cls = _loaded_class("litestar.dto.data_structures", "DTOData")
+    return cls is not None and isinstance(v, cls)
+
+
+def is_sqlmodel_table_model(v: Any) -> bool:
+    """Whether ``v`` is an instance of a SQLModel ``table=True`` model."""
+    cls = _loaded_class("sqlmodel", "SQLModel")
+    if cls is None or not isinstance(v, cls):
+        return False
+    config = getattr(type(v), "model_config", None)
+    if isinstance(config, Mapping) and config.get("table"):
+        return True
+    return hasattr(type(v), "__table__")
+
+
+def is_row_mapping(v: Any) -> TypeGuard[RowMapping]:
+    """Whether ``v`` is a SQLAlchemy ``RowMapping``."""
+    return isinstance(v, RowMapping)
+
+
+def is_schema(v: Any) -> TypeGuard[SupportedSchemaModel]:
+    """Whether ``v`` is a msgspec Struct, Pydantic model or attrs instance."""
+    return is_msgspec_struct(v) or is_pydantic_model(v) or is_attrs_instance(v)
+
+
+def is_schema_with_field(v: Any, field_name: str) -> TypeGuard[SupportedSchemaModel]:
+    """Whether ``v`` is a schema instance with the attribute ``field_name``."""
+    return is_schema(v) and hasattr(v, field_name)
+
+
+def is_schema_without_field(v: Any, field_name: str) -> TypeGuard[SupportedSchemaModel]:
+    """Whether ``v`` is a schema instance without the attribute ``field_name``."""
+    return is_schema(v) and not hasattr(v, field_name)
+
+
+def is_schema_or_dict(v: Any) -> TypeGuard[Union[SupportedSchemaModel, dict[str, Any]]]:
+    """Whether ``v`` is a schema instance or a dict."""
+    return isinstance(v, dict) or is_schema(v)
+
+
+def is_schema_or_dict_with_field(v: Any, field_name: str) -> TypeGuard[Union[SupportedSchemaModel, dict[str, Any]]]:
+    """Whether ``v`` is a dict with the key, or a schema instance with the attribute, ``field_name``."""
+    return is_dict_with_field(v, field_name) or is_schema_with_field(v, field_name)
+
+
+def is_schema_or_dict_without_field(v: Any, field_name: str) -> TypeGuard[Union[SupportedSchemaModel, dict[str, Any]]]:
+    """Whether ``v`` is a dict without the key, or a schema instance without the attribute, ``field_name``."""
+    return is_dict_without_field(v, field_name) or is_schema_without_field(v, field_name)
+
+
+def has_dict_attribute(obj: Any) -> TypeGuard[_HasDictAttribute]:
+    """Whether ``obj`` is an instance with a ``__dict__``."""
+    return not isinstance(obj, type) and hasattr(obj, "__dict__")
+
+
+# --- cached helpers ------------------------------------------------------------------------------------
+
+
+def get_type_adapter(f: type[T]) -> Any:
+    """A cached Pydantic ``TypeAdapter`` for ``f`` (``FailFast`` when ``PYDANTIC_USE_FAILFAST``)."""
+    if not PYDANTIC_INSTALLED:
+        raise MissingDependencyError("pydantic")
+    if PYDANTIC_USE_FAILFAST:
+        return TypeAdapter(cast("Any", Annotated[f, FailFast()]))
+    return TypeAdapter(f)
+
+
+def get_attrs_fields(cls: Any) -> tuple[Any, ...]:
+    """The attrs fields of ``cls`` (empty when it is not an attrs class or attrs is not installed)."""
+    if not is_attrs_schema(cls):
+        return ()
+    return tuple(fields(cls))
+
+
+if not TYPE_CHECKING:  # mypy rejects ``type[T]`` arguments to an lru_cache wrapper (it wants Hashable)
+    get_type_adapter = lru_cache(maxsize=1024)(get_type_adapter)
+    get_attrs_fields = lru_cache(maxsize=1024)(get_attrs_fields)
+
+
+# --- schema_dump ---------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class SchemaDumpConfig:
+    """What :func:`schema_dump` leaves out of the dict it builds."""
+
+    exclude_unset: bool = True
+    """Leave out fields that were never set (Pydantic's ``exclude_unset``)."""
+    exclude_none: bool = False
+    """Leave out fields whose value is ``None``."""
+    exclude_defaults: bool = False
+    """Leave out fields equal to their default."""
+    exclude_sentinels: bool = True
+    """Leave out fields holding a "no value" sentinel (msgspec ``UNSET``, Pydantic ``MISSING``, ``Empty``, ...)."""
+
+
+_DEFAULT_DUMP_CONFIG = SchemaDumpConfig()
+_KEEP_ALL_DUMP_CONFIG = SchemaDumpConfig(exclude_unset=False, exclude_sentinels=False)
+
+
+def _pydantic_missing_sentinel() -> Any:
+    if not PYDANTIC_INSTALLED:
+        return None
+    try:
+        from pydantic import MISSING  # type: ignore[attr-defined,unused-ignore]
+
+        return MISSING
+    except ImportError:
+        pass
+    try:  # pragma: no cover - pydantic 2.12 / 2.13
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from pydantic.experimental.missing_sentinel import MISSING  # type: ignore[import-not-found,unused-ignore]
+        return MISSING
+    except ImportError:  # pragma: no cover - pydantic < 2.12
+        return None
+
+
+_PYDANTIC_MISSING: Any = _pydantic_missing_sentinel()
+_SENTINEL_IDS = frozenset(id(s) for s in (UNSET, attrs_nothing, Empty, _PYDANTIC_MISSING) if s is not None)
+
+
+def _is_sentinel(value: Any) -> bool:
+    return id(value) in _SENTINEL_IDS
+
+
+_NO_DEFAULT: Any = object()
+
+
+@lru_cache(maxsize=1024)
+def _struct_defaults(cls: Any) -> tuple[tuple[str, Any], ...]:
+    """``(field name, default or _NO_DEFAULT)`` for a Struct type."""
+    import msgspec
+
+    result: list[tuple[str, Any]] = []
+    for info in msgspec.structs.fields(cls):
+        if info.default is not msgspec.NODEFAULT:
+            default = info.default
+        elif info.default_factory is not msgspec.NODEFAULT:
+            default = info.default_factory()
+        else:
+            default = _NO_DEFAULT
+        result.append((info.name, default))
+    return tuple(result)
+
+
+def _dataclass_default(field: dataclasses.Field[Any]) -> Any:
+    if field.default is not dataclasses.MISSING:
+        return field.default
+    if field.default_factory is not dataclasses.MISSING:
+        return field.default_factory()
+    return _NO_DEFAULT
+
+
+def _attrs_default(attribute: Any) -> Any:
+    default = attribute.default
+    if default is attrs_nothing:
+        return _NO_DEFAULT
+    factory = getattr(default, "factory", None)
+    if factory is not None:
+        return _NO_DEFAULT if getattr(default, "takes_self", False) else factory()
+    return default
+
+
+def _skip(value: Any, default: Any, config: SchemaDumpConfig) -> bool:
+    if config.exclude_sentinels and _is_sentinel(value):
+        return True
+    if config.exclude_none and value is None:
+        return True
+    if config.exclude_defaults and default is not _NO_DEFAULT:
+        try:
+            return bool(value == default)
+        except Exception:  # incomparable values are kept
+            return False
+    return False
+
+
+def _dump_nested(value: Any, config: SchemaDumpConfig) -> Any:
+    """Nested Structs / dataclasses (also inside lists and tuples) become dicts."""
+    if is_msgspec_struct(value) or is_dataclass(value):
+        return schema_dump(value, config=config)
+    if isinstance(value, (list, tuple)) and value and (is_msgspec_struct(value[0]) or is_dataclass(value[0])):
+        return type(value)(_dump_nested(item, config) for item in value)
+    return value
+
+
+def _dump_struct(data: Any, config: SchemaDumpConfig) -> dict[str, Any]:
+    filtering = config.exclude_sentinels or config.exclude_none or config.exclude_defaults
+    result: dict[str, Any] = {}
+    struct_type: Any = type(data)
+    for name, default in _struct_defaults(struct_type):
+        value = getattr(data, name)
+        if filtering and _skip(value, default, config):
+            continue
+        result[name] = _dump_nested(value, config)
+    return result
+
+
+def _dump_dataclass(data: Any, config: SchemaDumpConfig) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for field in dataclasses.fields(data):
+        value = getattr(data, field.name)
+        if _skip(value, _dataclass_default(field) if config.exclude_defaults else _NO_DEFAULT, config):
+            continue
+        result[field.name] = _dump_nested(value, config)
+    return result
+
+
+def _dump_attrs(data: Any, config: SchemaDumpConfig) -> dict[str, Any]:
+    if not (config.exclude_sentinels or config.exclude_none or config.exclude_defaults):
+        return asdict(data)
+
+    def keep(attribute: Any, value: Any) -> bool:
+        default = _attrs_default(attribute) if config.exclude_defaults else _NO_DEFAULT
+        return not _skip(value, default, config)
+
+    return asdict(data, filter=keep)
+
+
+def _dump_pydantic(data: Any, config: SchemaDumpConfig) -> dict[str, Any]:
+    dumped = cast(
+        "dict[str, Any]",
+        data.model_dump(
+            exclude_unset=config.exclude_unset,
+            exclude_none=config.exclude_none,
+            exclude_defaults=config.exclude_defaults,
+        ),
+    )
+    if not config.exclude_sentinels and _PYDANTIC_MISSING is not None:
+        for name in type(data).model_fields:
+            if name not in dumped and getattr(data, name, None) is _PYDANTIC_MISSING:
+                dumped[name] = _PYDANTIC_MISSING
+    return dumped
+
+
+@overload
+def schema_dump(
+    data: RowMapping, exclude_unset: bool = True, *, config: Optional[SchemaDumpConfig] = None
+) -> dict[str, Any]: ...
+
+
+@overload
+def schema_dump(
+    data: Row[Any], exclude_unset: bool = True, *, config: Optional[SchemaDumpConfig] = None
+) -> dict[str, Any]: ...
+
+
+@overload
+def schema_dump(
+    data: DTODataLike[Any], exclude_unset: bool = True, *, config: Optional[SchemaDumpConfig] = None
+) -> dict[str, Any]: ...
+
+
+@overload
+def schema_dump(data: ModelT, exclude_unset: bool = True, *, config: Optional[SchemaDumpConfig] = None) -> ModelT: ...
+
+
+@overload
+def schema_dump(
+    data: Any, exclude_unset: bool = True, *, config: Optional[SchemaDumpConfig] = None
+) -> dict[str, Any]: ...
+
+
+def schema_dump(
+    data: Union[dict[str, Any], ModelT, SupportedSchemaModel, DTODataLike[ModelT], RowMapping, Row[Any]],
+    exclude_unset: bool = True,
+    *,
+    config: Optional[SchemaDumpConfig] = None,
+) -> Union[dict[str, Any], ModelT]:
+    """Turn a schema instance (or row, or ``DTOData``) into a dict.
+
+    A dict is returned as is, so is a SQLModel table model; other objects with a ``__dict__`` give that
+    dict; anything else is returned unchanged. ``config`` chooses what to leave out; without one,
+    ``exclude_unset=False`` keeps unset fields and sentinels, the default leaves both out.
+    """
+    if isinstance(data, dict):
+        return data
+    if config is None:
+        config = _DEFAULT_DUMP_CONFIG if exclude_unset else _KEEP_ALL_DUMP_CONFIG
+    if isinstance(data, RowMapping):
+        return dict(data)
+    if isinstance(data, Row):
+        return data._asdict()
+    if is_sqlmodel_table_model(data):
+        return cast("ModelT", data)
+    if is_pydantic_model(data):
+        return _dump_pydantic(data, config)
+    if is_msgspec_struct(data):
+        return _dump_struct(data, config)
+    if is_attrs_instance(data):
+        return _dump_attrs(data, config)
+    if is_dataclass(data):
+        return _dump_dataclass(data, config)
+    if is_dto_data(data):
+        return cast("dict[str, Any]", data.as_builtins())
+    if has_dict_attribute(data):
+        return data.__dict__
+    return cast("ModelT", data)

@@ -297,3 +297,14 @@ def test_add_many_bulk_path_and_unit_of_work_path_agree(authors_backend: Backend
         assert sorted(names(await repo.get_many())) == ["b1", "b2", "o1"]
 
     run_scenario(authors_backend, scenario, RepoAuthor)
+
+
+def test_count_and_exists_ignore_ordering_and_pagination(authors_backend: Backend) -> None:
+    async def scenario(session: Any, repo: Any) -> None:
+        await repo.add_many([RepoAuthor(name=f"c{i}", rank=i) for i in range(5)], auto_commit=True)
+        assert await repo.count(OrderBy("name", "desc"), LimitOffset(2, 1)) == 5
+        assert await repo.count(OrderBy("rank"), RepoAuthor.rank > 2) == 2
+        assert await repo.exists(OrderBy("rank"), name="c4")
+        assert not await repo.exists(name="zz")
+
+    run_scenario(authors_backend, scenario, RepoAuthor)

@@ -1,0 +1,160 @@
+"""Typing helpers for services: schema type guards, ``schema_dump`` and the optional-library classes.
+
+Re-exports :mod:`advanced_alchemy.utils.serialization` and :mod:`advanced_alchemy.typing`; importing it
+needs no optional library (Litestar's ``DTOData`` is resolved on first access).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from advanced_alchemy.typing import (
+    LITESTAR_INSTALLED,
+    SQLMODEL_INSTALLED,
+    AttrsLike,
+    BaseModelLike,
+    DictProtocol,
+    DTODataLike,
+    FailFast,
+    StructLike,
+    T,
+    TypeAdapter,
+    UnsetType,
+)
+from advanced_alchemy.utils.serialization import (
+    ATTRS_INSTALLED,
+    CATTRS_INSTALLED,
+    MSGSPEC_INSTALLED,
+    PYDANTIC_INSTALLED,
+    PYDANTIC_USE_FAILFAST,
+    UNSET,
+    AttrsInstance,
+    BaseModel,
+    BulkModelDictT,
+    FilterTypeT,
+    ModelDictListT,
+    ModelDictT,
+    ModelDTOT,
+    PydanticOrMsgspecT,
+    SchemaDumpConfig,
+    Struct,
+    SupportedSchemaModel,
+    asdict,
+    attrs_nothing,
+    convert,
+    fields,
+    get_attrs_fields,
+    get_type_adapter,
+    has,
+    has_dict_attribute,
+    is_attrs_instance,
+    is_attrs_instance_with_field,
+    is_attrs_instance_without_field,
+    is_attrs_schema,
+    is_dataclass,
+    is_dataclass_with_field,
+    is_dataclass_without_field,
+    is_dict,
+    is_dict_with_field,
+    is_dict_without_field,
+    is_dto_data,
+    is_msgspec_struct,
+    is_msgspec_struct_with_field,
+    is_msgspec_struct_without_field,
+    is_pydantic_model,
+    is_pydantic_model_with_field,
+    is_pydantic_model_without_field,
+    is_row_mapping,
+    is_schema,
+    is_schema_or_dict,
+    is_schema_or_dict_with_field,
+    is_schema_or_dict_without_field,
+    is_schema_with_field,
+    is_schema_without_field,
+    is_sqlmodel_table_model,
+    schema_dump,
+    structure,
+    unstructure,
+)
+
+if TYPE_CHECKING:
+    from advanced_alchemy.typing import DTOData
+
+__all__ = (
+    "ATTRS_INSTALLED",
+    "CATTRS_INSTALLED",
+    "LITESTAR_INSTALLED",
+    "MSGSPEC_INSTALLED",
+    "PYDANTIC_INSTALLED",
+    "PYDANTIC_USE_FAILFAST",
+    "SQLMODEL_INSTALLED",
+    "UNSET",
+    "AttrsInstance",
+    "AttrsLike",
+    "BaseModel",
+    "BaseModelLike",
+    "BulkModelDictT",
+    "DTOData",
+    "DTODataLike",
+    "DictProtocol",
+    "FailFast",
+    "FilterTypeT",
+    "ModelDTOT",
+    "ModelDictListT",
+    "ModelDictT",
+    "PydanticOrMsgspecT",
+    "SchemaDumpConfig",
+    "Struct",
+    "StructLike",
+    "SupportedSchemaModel",
+    "T",
+    "TypeAdapter",
+    "UnsetType",
+    "asdict",
+    "attrs_nothing",
+    "convert",
+    "fields",
+    "get_attrs_fields",
+    "get_type_adapter",
+    "has",
+    "has_dict_attribute",
+    "is_attrs_instance",
+    "is_attrs_instance_with_field",
+    "is_attrs_instance_without_field",
+    "is_attrs_schema",
+    "is_dataclass",
+    "is_dataclass_with_field",
+    "is_dataclass_without_field",
+    "is_dict",
+    "is_dict_with_field",
+    "is_dict_without_field",
+    "is_dto_data",
+    "is_msgspec_struct",
+    "is_msgspec_struct_with_field",
+    "is_msgspec_struct_without_field",
+    "is_pydantic_model",
+    "is_pydantic_model_with_field",
+    "is_pydantic_model_without_field",
+    "is_row_mapping",
+    "is_schema",
+    "is_schema_or_dict",
+    "is_schema_or_dict_with_field",
+    "is_schema_or_dict_without_field",
+    "is_schema_with_field",
+    "is_schema_without_field",
+    "is_sqlmodel_table_model",
+    "schema_dump",
+    "structure",
+    "unstructure",
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "DTOData":
+        import advanced_alchemy.typing as _typing
+
+        value = _typing.DTOData
+        globals()[name] = value
+        return value
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)

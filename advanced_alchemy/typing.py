@@ -1,0 +1,458 @@
+"""Optional-dependency detection, the library classes when installed and stand-ins when not.
+
+Importing this module never requires an optional library. ``*_INSTALLED`` flags tell which ones can be
+imported; ``BaseModel``, ``TypeAdapter``, ``Struct``, ``UNSET``, ``AttrsInstance``, ... are the real
+classes when available and inert stand-ins otherwise. Litestar's ``DTOData`` and SQLModel's ``SQLModel``
+are imported on first access only (both libraries are costly to import and rarely needed).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Optional, Protocol, Union, runtime_checkable
+
+from typing_extensions import TypeVar, dataclass_transform
+
+if TYPE_CHECKING:
+    from cattrs.dispatch import UnstructuredValue
+
+__all__ = (
+    "ARGON2_INSTALLED",
+    "ATTRS_INSTALLED",
+    "CATTRS_INSTALLED",
+    "CRYPTOGRAPHY_INSTALLED",
+    "LITESTAR_INSTALLED",
+    "MSGSPEC_INSTALLED",
+    "NUMPY_INSTALLED",
+    "ORJSON_INSTALLED",
+    "PASSLIB_INSTALLED",
+    "PWDLIB_INSTALLED",
+    "PYDANTIC_INSTALLED",
+    "PYOTP_INSTALLED",
+    "SQLMODEL_INSTALLED",
+    "UNSET",
+    "AttrsInstance",
+    "AttrsLike",
+    "BaseModel",
+    "BaseModelLike",
+    "DTOData",
+    "DTODataLike",
+    "DataclassProtocol",
+    "DictProtocol",
+    "FailFast",
+    "SQLModelBase",
+    "SQLModelBaseLike",
+    "Struct",
+    "StructLike",
+    "T",
+    "T_co",
+    "TypeAdapter",
+    "UnsetType",
+    "attrs_asdict",
+    "attrs_fields",
+    "attrs_has",
+    "attrs_nothing",
+    "cattrs_structure",
+    "cattrs_unstructure",
+    "convert",
+)
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+def _module_available(name: str) -> bool:
+    """Whether ``name`` can be imported, without importing it."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # pragma: no cover - broken installs
+        return False
+
+
+# Cheap availability checks (nothing is imported).
+ARGON2_INSTALLED: bool = _module_available("argon2")
+PASSLIB_INSTALLED: bool = _module_available("passlib")
+PWDLIB_INSTALLED: bool = _module_available("pwdlib")
+PYOTP_INSTALLED: bool = _module_available("pyotp")
+CRYPTOGRAPHY_INSTALLED: bool = _module_available("cryptography")
+NUMPY_INSTALLED: bool = _module_available("numpy")
+ORJSON_INSTALLED: bool = _module_available("orjson")
+CATTRS_INSTALLED: bool = _module_available("cattrs")
+LITESTAR_INSTALLED: bool = _module_available("litestar")
+SQLMODEL_INSTALLED: bool = _module_available("sqlmodel")
+
+
+# --- protocols ---------------------------------------------------------------------------------------
+
+
+@runtime_checkable
+class DictProtocol(Protocol):
+    """Any object with an instance ``__dict__``."""
+
+    __dict__: dict[str, Any]
+
+
+@runtime_checkable
+class DataclassProtocol(Protocol):
+    """Any dataclass."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+
+@runtime_checkable
+class DTODataLike(Protocol[T]):
+    """What services use of Litestar's ``DTOData``."""
+
+    def __init__(self, backend: Any, data_as_builtins: Any) -> None: ...
+
+    def create_instance(self, **kwargs: Any) -> T: ...
+
+    def update_instance(self, instance: T, **kwargs: Any) -> T: ...
+
+    def as_builtins(self) -> Any: ...
+
+
+_IncEx = Optional[Any]
+_Warnings = Union[bool, Literal["none", "warn", "error"]]
+
+if TYPE_CHECKING:
+
+    class BaseModelLike(Protocol):
+        """Structural type of a Pydantic model."""
+
+        model_fields: ClassVar[dict[str, Any]]
+
+        def model_dump(
+            self,
+            /,
+            *,
+            include: _IncEx = None,
+            exclude: _IncEx = None,
+            context: Optional[Any] = None,
+            by_alias: bool = False,
+            exclude_unset: bool = False,
+            exclude_defaults: bool = False,
+            exclude_none: bool = False,
+            round_trip: bool = False,
+            warnings: _Warnings = True,
+            serialize_as_any: bool = False,
+        ) -> dict[str, Any]: ...
+
+        def model_dump_json(
+            self,
+            /,
+            *,
+            include: _IncEx = None,
+            exclude: _IncEx = None,
+            context: Optional[Any] = None,
+            by_alias: bool = False,
+            exclude_unset: bool = False,
+            exclude_defaults: bool = False,
+            exclude_none: bool = False,
+            round_trip: bool = False,
+            warnings: _Warnings = True,
+            serialize_as_any: bool = False,
+        ) -> str: ...
+
+    class StructLike(Protocol):
+        """Structural type of a msgspec ``Struct``."""
+
+        __struct_fields__: ClassVar[tuple[str, ...]]
+
+    class AttrsLike(Protocol):
+        """Structural type of an attrs instance."""
+
+        __attrs_attrs__: ClassVar[Any]
+
+    class SQLModelBaseLike(Protocol):
+        """Structural type of a SQLModel model."""
+
+        model_fields: ClassVar[dict[str, Any]]
+
+else:
+
+    class BaseModelLike:
+        """Structural stand-in for a Pydantic model (a protocol for type checkers)."""
+
+        model_fields: ClassVar[dict[str, Any]] = {}
+
+        def __init__(self, **data: Any) -> None:
+            for key, value in data.items():
+                setattr(self, key, value)
+
+        def model_dump(
+            self,
+            /,
+            *,
+            include: _IncEx = None,
+            exclude: _IncEx = None,
+            context: Optional[Any] = None,
+            by_alias: bool = False,
+            exclude_unset: bool = False,
+            exclude_defaults: bool = False,
+            exclude_none: bool = False,
+            round_trip: bool = False,
+            warnings: _Warnings = True,
+            serialize_as_any: bool = False,
+        ) -> dict[str, Any]:
+            return dict(self.__dict__)
+
+        def model_dump_json(
+            self,
+            /,
+            *,
+            include: _IncEx = None,
+            exclude: _IncEx = None,
+            context: Optional[Any] = None,
+            by_alias: bool = False,
+            exclude_unset: bool = False,
+            exclude_defaults: bool = False,
+            exclude_none: bool = False,
+            round_trip: bool = False,
+            warnings: _Warnings = True,
+            serialize_as_any: bool = False,
+        ) -> str:
+            import json
+
+            return json.dumps(self.__dict__, default=str)
+
+    @dataclass_transform()
+    class StructLike:
+        """Structural stand-in for a msgspec ``Struct`` (a protocol for type checkers)."""
+
+        __struct_fields__: ClassVar[tuple[str, ...]] = ()
+
+        def __init__(self, **kwargs: Any) -> None:
+            for key, value in kwargs.items():
+                setattr(self, key, value)
+
+    @dataclass_transform()
+    class AttrsLike:
+        """Structural stand-in for an attrs class (a protocol for type checkers)."""
+
+        __attrs_attrs__: ClassVar[tuple[Any, ...]] = ()
+
+        def __init__(self, **kwargs: Any) -> None:
+            for key, value in kwargs.items():
+                setattr(self, key, value)
+
+        def __repr__(self) -> str:
+            return f"{type(self).__name__}({self.__dict__!r})"
+
+    class SQLModelBaseLike:
+        """Structural stand-in for a SQLModel model (a protocol for type checkers)."""
+
+        model_fields: ClassVar[dict[str, Any]] = {}
+
+
+# --- pydantic ----------------------------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel, FailFast, TypeAdapter
+
+    PYDANTIC_INSTALLED: bool
+else:
+    try:
+        from pydantic import BaseModel, FailFast, TypeAdapter
+
+        PYDANTIC_INSTALLED = True
+    except ImportError:  # pragma: no cover - exercised in a subprocess test
+        PYDANTIC_INSTALLED = False
+
+        class BaseModel(BaseModelLike):
+            """Stand-in for ``pydantic.BaseModel`` (pydantic is not installed)."""
+
+        class TypeAdapter(Generic[T]):
+            """Stand-in for ``pydantic.TypeAdapter`` (pydantic is not installed)."""
+
+            def __init__(self, type: Any, *, config: Any = None, _parent_depth: int = 2, module: Any = None) -> None:
+                self.type = type
+
+            def validate_python(self, object: Any, /, **kwargs: Any) -> Any:
+                from advanced_alchemy.exceptions import MissingDependencyError
+
+                raise MissingDependencyError("pydantic")
+
+        @dataclass
+        class FailFast:
+            """Stand-in for ``pydantic.FailFast`` (pydantic is not installed)."""
+
+            fail_fast: bool = True
+
+
+# --- msgspec -----------------------------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from msgspec import UNSET, Struct, UnsetType, convert
+
+    MSGSPEC_INSTALLED: bool
+else:
+    try:
+        from msgspec import UNSET, Struct, UnsetType, convert
+
+        MSGSPEC_INSTALLED = True
+    except ImportError:  # pragma: no cover - exercised in a subprocess test
+        MSGSPEC_INSTALLED = False
+
+        @dataclass_transform()
+        class Struct(StructLike):
+            """Stand-in for ``msgspec.Struct`` (msgspec is not installed)."""
+
+        class UnsetType:
+            """Stand-in for ``msgspec.UnsetType`` (msgspec is not installed)."""
+
+            _instance: ClassVar[Optional[UnsetType]] = None
+
+            def __new__(cls) -> UnsetType:
+                if cls._instance is None:
+                    cls._instance = super().__new__(cls)
+                return cls._instance
+
+            def __repr__(self) -> str:
+                return "UNSET"
+
+            def __bool__(self) -> bool:
+                return False
+
+        UNSET = UnsetType()
+
+        def convert(
+            obj, type, *, strict=True, from_attributes=False, dec_hook=None, str_keys=False, builtin_types=None
+        ):
+            """Stand-in for ``msgspec.convert``: raises ``MissingDependencyError``."""
+            from advanced_alchemy.exceptions import MissingDependencyError
+
+            raise MissingDependencyError("msgspec")
+
+
+# --- attrs -------------------------------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from attrs import NOTHING as attrs_nothing
+    from attrs import AttrsInstance
+    from attrs import asdict as attrs_asdict
+    from attrs import fields as attrs_fields
+    from attrs import has as attrs_has
+
+    ATTRS_INSTALLED: bool
+else:
+    try:
+        from attrs import NOTHING as attrs_nothing
+        from attrs import AttrsInstance
+        from attrs import asdict as attrs_asdict
+        from attrs import fields as attrs_fields
+        from attrs import has as attrs_has
+
+        ATTRS_INSTALLED = True
+    except ImportError:  # pragma: no cover - exercised in a subprocess test
+        ATTRS_INSTALLED = False
+
+        @runtime_checkable
+        class AttrsInstance(Protocol):
+            """Stand-in for ``attrs.AttrsInstance`` (attrs is not installed)."""
+
+            __attrs_attrs__: ClassVar[Any]
+
+        class _Nothing:
+            def __repr__(self) -> str:
+                return "NOTHING"
+
+            def __bool__(self) -> bool:
+                return False
+
+        attrs_nothing = _Nothing()
+
+        def attrs_asdict(inst: Any, *, recurse: bool = True, filter: Any = None, **kwargs: Any) -> dict[str, Any]:
+            """Stand-in for ``attrs.asdict``: raises ``MissingDependencyError``."""
+            from advanced_alchemy.exceptions import MissingDependencyError
+
+            raise MissingDependencyError("attrs")
+
+        def attrs_fields(cls: Any) -> tuple[Any, ...]:
+            """Stand-in for ``attrs.fields``: raises ``MissingDependencyError``."""
+            from advanced_alchemy.exceptions import MissingDependencyError
+
+            raise MissingDependencyError("attrs")
+
+        def attrs_has(cls: Any) -> bool:
+            """Stand-in for ``attrs.has``: nothing is an attrs class."""
+            return False
+
+
+# --- cattrs (imported on first use) ------------------------------------------------------------------
+
+
+def cattrs_structure(obj: UnstructuredValue, cl: type[T]) -> T:
+    """``cattrs.structure`` (raises ``MissingDependencyError`` when cattrs is not installed)."""
+    if not CATTRS_INSTALLED:
+        from advanced_alchemy.exceptions import MissingDependencyError
+
+        raise MissingDependencyError("cattrs")
+    import cattrs
+
+    return cattrs.structure(obj, cl)
+
+
+def cattrs_unstructure(obj: Any, unstructure_as: Any = None) -> Any:
+    """``cattrs.unstructure`` (raises ``MissingDependencyError`` when cattrs is not installed)."""
+    if not CATTRS_INSTALLED:
+        from advanced_alchemy.exceptions import MissingDependencyError
+
+        raise MissingDependencyError("cattrs")
+    import cattrs
+
+    return cattrs.unstructure(obj, unstructure_as=unstructure_as)
+
+
+# --- litestar / sqlmodel (imported on first access) --------------------------------------------------
+
+if TYPE_CHECKING:
+    from litestar.dto.data_structures import DTOData  # type: ignore[import-not-found,unused-ignore]
+    from sqlmodel import SQLModel as SQLModelBase  # type: ignore[import-not-found,unused-ignore]
+
+
+class _DTODataStub(Generic[T]):
+    """Stand-in for Litestar's ``DTOData`` (litestar is not installed)."""
+
+    def __init__(self, backend: Any, data_as_builtins: Any) -> None:
+        self._backend = backend
+        self._data_as_builtins = data_as_builtins
+
+    def create_instance(self, **kwargs: Any) -> T:
+        from advanced_alchemy.exceptions import MissingDependencyError
+
+        raise MissingDependencyError("litestar")
+
+    def update_instance(self, instance: T, **kwargs: Any) -> T:
+        from advanced_alchemy.exceptions import MissingDependencyError
+
+        raise MissingDependencyError("litestar")
+
+    def as_builtins(self) -> Any:
+        return self._data_as_builtins
+
+
+class _SQLModelStub(SQLModelBaseLike):
+    """Stand-in for ``sqlmodel.SQLModel`` (sqlmodel is not installed)."""
+
+
+_LAZY: dict[str, tuple[str, str, Any]] = {
+    "DTOData": ("litestar.dto.data_structures", "DTOData", _DTODataStub),
+    "SQLModelBase": ("sqlmodel", "SQLModel", _SQLModelStub),
+}
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module_name, attr, stub = _LAZY[name]
+    except KeyError:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg) from None
+    try:
+        value = getattr(importlib.import_module(module_name), attr)
+    except ImportError:
+        value = stub
+    globals()[name] = value
+    return value
