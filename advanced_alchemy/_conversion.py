@@ -127,6 +127,8 @@ def _is_settable_attribute(model_type: type[Any], key: str) -> bool:
             return getattr(attr, "fset", None) is not None
         if hasattr(type(attr), "__set__"):
             return True
+        if klass.__module__.startswith("sqlalchemy.") or type(attr).__module__.startswith("sqlalchemy."):
+            return False  # declarative machinery (``metadata``, ``registry``, ...), not model data
         return not (callable(attr) or hasattr(type(attr), "__get__"))
     return False
 

@@ -114,9 +114,6 @@ class DTODataLike(Protocol[T]):
     def as_builtins(self) -> Any: ...
 
 
-_IncEx = Optional[Any]
-_Warnings = Union[bool, Literal["none", "warn", "error"]]
-
 if TYPE_CHECKING:
 
     class BaseModelLike(Protocol):
@@ -128,15 +125,15 @@ if TYPE_CHECKING:
             self,
             /,
             *,
-            include: _IncEx = None,
-            exclude: _IncEx = None,
+            include: Optional[Any] = None,
+            exclude: Optional[Any] = None,
             context: Optional[Any] = None,
             by_alias: bool = False,
             exclude_unset: bool = False,
             exclude_defaults: bool = False,
             exclude_none: bool = False,
             round_trip: bool = False,
-            warnings: _Warnings = True,
+            warnings: Union[bool, Literal["none", "warn", "error"]] = True,
             serialize_as_any: bool = False,
         ) -> dict[str, Any]: ...
 
@@ -144,15 +141,15 @@ if TYPE_CHECKING:
             self,
             /,
             *,
-            include: _IncEx = None,
-            exclude: _IncEx = None,
+            include: Optional[Any] = None,
+            exclude: Optional[Any] = None,
             context: Optional[Any] = None,
             by_alias: bool = False,
             exclude_unset: bool = False,
             exclude_defaults: bool = False,
             exclude_none: bool = False,
             round_trip: bool = False,
-            warnings: _Warnings = True,
+            warnings: Union[bool, Literal["none", "warn", "error"]] = True,
             serialize_as_any: bool = False,
         ) -> str: ...
 
@@ -186,15 +183,15 @@ else:
             self,
             /,
             *,
-            include: _IncEx = None,
-            exclude: _IncEx = None,
+            include: Optional[Any] = None,
+            exclude: Optional[Any] = None,
             context: Optional[Any] = None,
             by_alias: bool = False,
             exclude_unset: bool = False,
             exclude_defaults: bool = False,
             exclude_none: bool = False,
             round_trip: bool = False,
-            warnings: _Warnings = True,
+            warnings: Union[bool, Literal["none", "warn", "error"]] = True,
             serialize_as_any: bool = False,
         ) -> dict[str, Any]:
             return dict(self.__dict__)
@@ -203,15 +200,15 @@ else:
             self,
             /,
             *,
-            include: _IncEx = None,
-            exclude: _IncEx = None,
+            include: Optional[Any] = None,
+            exclude: Optional[Any] = None,
             context: Optional[Any] = None,
             by_alias: bool = False,
             exclude_unset: bool = False,
             exclude_defaults: bool = False,
             exclude_none: bool = False,
             round_trip: bool = False,
-            warnings: _Warnings = True,
+            warnings: Union[bool, Literal["none", "warn", "error"]] = True,
             serialize_as_any: bool = False,
         ) -> str:
             import json

@@ -92,9 +92,20 @@ def persist(
     yield Commit() if ctx.auto_commit else Flush()
     if refresh and ctx.auto_refresh:
         for instance in instances:
+            if attribute_names is None and with_for_update is None and _fully_loaded(ctx.info, instance):
+                continue  # every column value is already known: a refresh would re-read the same row
             yield Refresh(instance, attribute_names, with_for_update)
     if ctx.auto_expunge:
         yield Expunge(instances)
+
+
+def _fully_loaded(info: Any, instance: Any) -> bool:
+    """Whether every column attribute of ``instance`` holds a value (none expired or database-generated)."""
+    state = inspect(instance)
+    if state.expired_attributes:
+        return False
+    values = state.dict
+    return all(key in values for key in info.column_attr_names)
 
 
 def _scalars(result: Result[Any], unique: bool) -> list[Any]:

@@ -451,6 +451,12 @@ def encode_json(data: Any, *, type_encoders: TypeEncodersMap, as_bytes: Literal[
 def encode_json(data: Any, *, type_encoders: TypeEncodersMap, as_bytes: Literal[True]) -> bytes: ...
 
 
+@overload
+def encode_json(
+    data: Any, *, type_encoders: Optional[TypeEncodersMap] = None, as_bytes: bool = False
+) -> Union[str, bytes]: ...
+
+
 def encode_json(
     data: Any, *, type_encoders: Optional[TypeEncodersMap] = None, as_bytes: bool = False
 ) -> Union[str, bytes]:
@@ -694,18 +700,21 @@ _NO_DEFAULT: Any = object()
 
 @lru_cache(maxsize=1024)
 def _struct_defaults(cls: Any) -> tuple[tuple[str, Any], ...]:
-    """``(field name, default or _NO_DEFAULT)`` for a Struct type."""
+    """``(field name, default or _NO_DEFAULT)`` for a Struct type (annotations are not evaluated)."""
     import msgspec
 
+    names: tuple[str, ...] = cls.__struct_fields__
+    defaults: tuple[Any, ...] = getattr(cls, "__struct_defaults__", ())
+    padded = (msgspec.NODEFAULT,) * (len(names) - len(defaults)) + tuple(defaults)
     result: list[tuple[str, Any]] = []
-    for info in msgspec.structs.fields(cls):
-        if info.default is not msgspec.NODEFAULT:
-            default = info.default
-        elif info.default_factory is not msgspec.NODEFAULT:
-            default = info.default_factory()
+    for name, default in zip(names, padded, strict=True):
+        if default is msgspec.NODEFAULT:
+            value = _NO_DEFAULT
+        elif type(default).__name__ == "Factory" and callable(getattr(default, "factory", None)):
+            value = default.factory()
         else:
-            default = _NO_DEFAULT
-        result.append((info.name, default))
+            value = default
+        result.append((name, value))
     return tuple(result)
 
 
