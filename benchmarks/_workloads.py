@@ -198,7 +198,23 @@ def aa_classes(is_async: bool) -> dict[str, Any]:
         class WriteRepo(Repo[_aa["Write"]]):  # type: ignore[misc,valid-type]
             model_type = _aa["Write"]
 
-        _aa[key] = {"ReadRepo": ReadRepo, "WriteRepo": WriteRepo}
+        if is_async:
+            from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService as Service
+        else:
+            from advanced_alchemy.service import SQLAlchemySyncRepositoryService as Service  # type: ignore[assignment]
+
+        class ReadService(Service[_aa["Read"]]):  # type: ignore[misc,valid-type]
+            repository_type = ReadRepo
+
+        class WriteService(Service[_aa["Write"]]):  # type: ignore[misc,valid-type]
+            repository_type = WriteRepo
+
+        _aa[key] = {
+            "ReadRepo": ReadRepo,
+            "WriteRepo": WriteRepo,
+            "ReadService": ReadService,
+            "WriteService": WriteService,
+        }
     return {**_aa, **_aa[key]}
 
 
@@ -282,6 +298,9 @@ class B:
 
     def repo(self, which: str, session: Any) -> Any:
         return self.cls()["ReadRepo" if which == "read" else "WriteRepo"](session=session)
+
+    def service(self, which: str, session: Any) -> Any:
+        return self.cls()["ReadService" if which == "read" else "WriteService"](session=session)
 
     def maker(self) -> Any:
         # Both sides: a plain sessionmaker with expire_on_commit=False (the library's config
@@ -711,6 +730,117 @@ class Workload:
     load: Callable[[B, Any, Any], Coroutine[Any, Any, Any]] | None = None
     reads: bool = False
     writes: bool = False
+    sqlite_only: bool = False
+
+
+# W8 service.create from dicts (a flush per row) -------------------------------------------------
+def w8_setup(b: B, n: int) -> Any:
+    b.clear("write")
+    return new_rows(n)
+
+
+async def w8_aa(b: B, s: Any, payload: Any) -> Any:
+    service = b.service("write", s)
+    ids = [(await b.aw(service.create(dict(d)))).__dict__.get("id") for d in payload]
+    await b.aw(s.commit())
+    return ids
+
+
+async def w8_raw(b: B, s: Any, payload: Any) -> Any:
+    ids = []
+    for d in payload:
+        obj = RawWrite(**d)
+        s.add(obj)
+        await b.aw(s.flush())
+        ids.append(obj.id)
+    await b.aw(s.commit())
+    return ids
+
+
+def w8_check(b: B, n: int, payload: Any, got: Any) -> None:
+    must(len(got) == n and all(pk is not None for pk in got), f"{len(got)} created rows returned, expected {n}")
+    total = count_rows(b, "write")
+    must(total == n, f"write table holds {total} rows, expected {n}")
+
+
+# W9 to_schema of 1,000 loaded rows into Pydantic (W9p) / msgspec (W9m) ----------------------------
+_schemas: dict[str, Any] = {}
+
+
+def schema(kind: str) -> Any:
+    if not _schemas:
+        import msgspec
+        from pydantic import BaseModel, ConfigDict
+
+        class ItemSchema(BaseModel):
+            model_config = ConfigDict(from_attributes=True)
+            id: uuid.UUID
+            name: str
+            code: str
+            category: int
+            score: float
+            is_active: bool
+            created_at: dt.datetime
+            updated_at: dt.datetime
+
+        class ItemStruct(msgspec.Struct):
+            id: uuid.UUID
+            name: str
+            code: str
+            category: int
+            score: float
+            is_active: bool
+            created_at: dt.datetime
+            updated_at: dt.datetime
+
+        _schemas.update(pydantic=ItemSchema, msgspec=ItemStruct)
+    return _schemas[kind]
+
+
+def w9_setup(b: B, n: int) -> Any:
+    return n
+
+
+async def _w9_rows(b: B, s: Any, n: Any) -> Any:
+    model = b.model("read") if b.side == "aa" else RawRead
+    return list((await b.aw(s.scalars(select(model).order_by(model.code).limit(n)))).all())
+
+
+def _w9_aa(kind: str) -> Callable[[B, Any, Any], Coroutine[Any, Any, Any]]:
+    async def body(b: B, s: Any, rows: Any) -> Any:
+        from advanced_alchemy.filters import LimitOffset
+
+        service = b.service("read", s)
+        page = None
+        for _ in range(20):
+            page = service.to_schema(rows, len(rows), filters=[LimitOffset(len(rows), 0)], schema_type=schema(kind))
+        return page
+
+    return body
+
+
+def _w9_raw(kind: str) -> Callable[[B, Any, Any], Coroutine[Any, Any, Any]]:
+    async def body(b: B, s: Any, rows: Any) -> Any:
+        page = None
+        for _ in range(20):
+            if kind == "pydantic":
+                from pydantic import TypeAdapter
+
+                items = TypeAdapter(list[schema(kind)]).validate_python(rows, from_attributes=True)
+            else:
+                import msgspec
+
+                items = msgspec.convert(rows, list[schema(kind)], from_attributes=True)
+            page = {"items": items, "limit": len(rows), "offset": 0, "total": len(rows)}
+        return page
+
+    return body
+
+
+def w9_check(b: B, n: int, state: Any, got: Any) -> None:
+    items = got.items if hasattr(got, "items") and not isinstance(got, dict) else got["items"]
+    total = got.total if hasattr(got, "total") else got["total"]
+    must(len(items) == n and total == n, f"page of {len(items)} items (total {total}), expected {n}")
 
 
 WORKLOADS = {
@@ -723,6 +853,41 @@ WORKLOADS = {
         Workload("W5", "update_many", 5_000, "row", 1.15, w5_setup, w5_aa, w5_raw, w5_check, load=w5_load, writes=True),
         Workload("W6", "upsert_many", 5_000, "row", 1.15, w6_setup, w6_aa, w6_raw, w6_check, writes=True),
         Workload("W7", "delete_many", 5_000, "row", 1.15, w7_setup, w7_aa, w7_raw, w7_check, writes=True),
+        Workload(
+            "W8", "service.create", 1_000, "row", 1.25, w8_setup, w8_aa, w8_raw, w8_check, warmup=100, writes=True
+        ),
+        Workload(
+            "W9p",
+            "to_schema pydantic",
+            1_000,
+            "call",
+            1.5,
+            w9_setup,
+            _w9_aa("pydantic"),
+            _w9_raw("pydantic"),
+            w9_check,
+            3,
+            1_000,
+            load=_w9_rows,
+            reads=True,
+            sqlite_only=True,
+        ),
+        Workload(
+            "W9m",
+            "to_schema msgspec",
+            1_000,
+            "call",
+            1.5,
+            w9_setup,
+            _w9_aa("msgspec"),
+            _w9_raw("msgspec"),
+            w9_check,
+            3,
+            1_000,
+            load=_w9_rows,
+            reads=True,
+            sqlite_only=True,
+        ),
         Workload(
             "W10", "count 3 filters", 500, "call", 1.30, params_setup, w10_aa, w10_raw, w10_check, warmup=20, reads=True
         ),

@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     if any(WORKLOADS[k].reads for k in keys):
         prepare(dialects, args.workdir, args.timeout)
-    cells = [(k, d, m) for k in keys for d in dialects for m in modes]
+    cells = [(k, d, m) for k in keys for d in dialects for m in modes if d == "sqlite" or not WORKLOADS[k].sqlite_only]
     out_file = Path(args.out) if args.out else None
     if out_file is not None:
         out_file.parent.mkdir(parents=True, exist_ok=True)
