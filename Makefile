@@ -42,7 +42,7 @@ test-sa21: $(SA21)/.installed
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check advanced_alchemy tests examples benchmarks tools
 	$(BIN)/ruff format --check advanced_alchemy tests examples benchmarks tools
-	$(BIN)/mypy --strict advanced_alchemy
+	$(BIN)/mypy --strict advanced_alchemy tests/typing
 	$(BIN)/python tools/generate_sync.py --check
 
 format: $(STAMP_DEV)

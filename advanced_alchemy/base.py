@@ -101,14 +101,10 @@ _SENTINEL_KEYS = frozenset({"sa_orm_sentinel", "_sentinel"})
 
 @runtime_checkable
 class ModelProtocol(Protocol):
-    """Any mapped class."""
+    """Any mapped class: plain ``DeclarativeBase`` models satisfy it too (table and mapper are class-level)."""
 
-    if TYPE_CHECKING:
-        __table__: ClassVar[FromClause]
-        __mapper__: ClassVar[Mapper[Any]]
-        __name__: str
-
-    def to_dict(self, exclude: Optional[set[str]] = None) -> dict[str, Any]: ...
+    __table__: ClassVar[FromClause]
+    __mapper__: ClassVar[Mapper[Any]]
 
 
 class MetadataRegistry(metaclass=SingletonMeta):
@@ -227,7 +223,7 @@ class CommonTableAttributes(BasicAttributes):
     """
 
     if TYPE_CHECKING:
-        __table__: FromClause
+        __table__: ClassVar[FromClause]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         if "__tablename__" not in cls.__dict__ and _is_single_table_child(cls):
