@@ -17,6 +17,7 @@ __all__ = (
     "filters",
     "mixins",
     "operations",
+    "service",
     "types",
     "utils",
 )
