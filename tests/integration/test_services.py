@@ -835,7 +835,11 @@ def test_nested_relationship_dicts(authors_backend: Backend) -> None:
 
 def test_to_schema_keeps_an_explicit_total_of_zero() -> None:
     """Deliberate fix of the spec's quirk (4.5: ``total or len(items)``): a given total is kept, even 0."""
-    svc = service_class(SvcWidget, False)(session=None)
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    with Session(create_engine("sqlite://")) as session:
+        svc = service_class(SvcWidget, False)(session=session)
     assert svc.to_schema([SvcWidget(name="a"), SvcWidget(name="b")], total=0).total == 0
     assert svc.to_schema([SvcWidget(name="a"), SvcWidget(name="b")]).total == 2
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import sqlite3
 import uuid
 from typing import Any
@@ -287,7 +288,9 @@ def test_merge_upsert_onupdate_and_literal_rendering() -> None:
 
 def test_merge_upsert_postgresql_and_mssql() -> None:
     stmt, _ = OnConflictUpsert.create_merge_upsert(widget, {"name": "p", "qty": 9}, ["name"], dialect_name="postgresql")
-    pg = sql_for(stmt, postgresql.dialect())
+    pg = re.sub(
+        r"::[A-Z]+(\([0-9, ]+\))?( WITH(OUT)? TIME ZONE)?", "", sql_for(stmt, postgresql.dialect())
+    )  # 2.1 casts
     assert pg.startswith("MERGE INTO widget AS tgt USING (SELECT %(name)s AS name, %(qty)s AS qty")
     assert ") AS src ON (tgt.name = src.name) WHEN MATCHED THEN UPDATE SET qty = src.qty" in pg
     ms = sql_for(stmt, mssql.dialect())
