@@ -11,6 +11,7 @@ from advanced_alchemy.utils.serialization import decode_json, encode_json
 __all__ = (
     "__version__",
     "base",
+    "config",
     "decode_json",
     "encode_json",
     "exceptions",
