@@ -449,8 +449,7 @@ def update_many(ctx: CallContext[M], data: Sequence[Any]) -> Operation[list[M]]:
     yield from _update_by_primary_key(info, payload)
     if tracked:
         for item, row in zip(data, payload, strict=True):
-            for key, value in row.items():
-                set_committed_value(item, key, value)
+            _mark_written(item, row)
         rows: list[M] = list(data)
     else:
         ids = [
@@ -462,6 +461,20 @@ def update_many(ctx: CallContext[M], data: Sequence[Any]) -> Operation[list[M]]:
         rows = _scalars(result, ctx.uniquify)
     yield from persist(ctx, rows, refresh=False)
     return rows
+
+
+def _mark_written(item: Any, row: dict[str, Any]) -> None:
+    """Record ``row`` as the stored state of the persistent ``item``: its values are clean, nothing to flush."""
+    state = inspect(item)
+    values = state.dict
+    values.update(row)
+    session = state.session
+    if session is not None and not state.committed_state.keys() - row.keys():
+        # every pending change was just written: mark the instance clean, so the next flush skips it
+        state._commit_all(values, session.identity_map)  # as the unit of work does after a flush
+        return
+    for key, value in row.items():
+        set_committed_value(item, key, value)
 
 
 def _update_by_primary_key(info: Any, payload: list[dict[str, Any]]) -> Operation[None]:

@@ -267,6 +267,8 @@ def touch_updated_timestamp(
         if instance in new or instance in deleted:
             continue
         state = inspect(instance)
+        if not state.committed_state:
+            continue  # modified flag without pending changes (e.g. values written by update_many)
         column_attrs = state.mapper.column_attrs
         if "updated_at" not in column_attrs or state.attrs["updated_at"].history.has_changes():
             continue
