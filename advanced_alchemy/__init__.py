@@ -10,6 +10,7 @@ from advanced_alchemy.utils.serialization import decode_json, encode_json
 
 __all__ = (
     "__version__",
+    "alembic",
     "base",
     "config",
     "decode_json",

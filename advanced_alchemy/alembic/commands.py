@@ -124,9 +124,7 @@ class AlembicCommands:
         """Print the head revisions of the migration scripts."""
         return migration_command.heads(config=self.config, verbose=verbose, resolve_dependencies=resolve_dependencies)
 
-    def history(
-        self, rev_range: Optional[str] = None, verbose: bool = False, indicate_current: bool = False
-    ) -> None:
+    def history(self, rev_range: Optional[str] = None, verbose: bool = False, indicate_current: bool = False) -> None:
         """Print the migrations in chronological order."""
         return migration_command.history(
             config=self.config, rev_range=rev_range, verbose=verbose, indicate_current=indicate_current
@@ -194,6 +192,9 @@ class AlembicCommands:
         migration_command.init(config=self.config, directory=directory, template=template, package=package)
         if writes_ini and ini_path is not None and ini_path.exists():
             self._write_ini_settings(ini_path)
+            # the options were read before the file existed: read them again (e.g. ``file_template``)
+            self.config.__dict__.pop("file_config", None)
+            self._set_script_location(self.config)
 
     def list_templates(self) -> None:
         """Print the available migration templates."""
@@ -224,10 +225,15 @@ class AlembicCommands:
             render_as_batch=alembic_config.render_as_batch,
             compare_type=alembic_config.compare_type,
             user_module_prefix=alembic_config.user_module_prefix,
+            stdout=sys.stdout,  # the current stream (e.g. a CLI test runner's), not the one at import time
             **kwargs,
         )
-        config.set_main_option("script_location", alembic_config.script_location.replace("%", "%%"))
+        self._set_script_location(config)
         return config
+
+    def _set_script_location(self, config: AlembicCommandConfig) -> None:
+        location = self.sqlalchemy_config.alembic_config.script_location
+        config.set_main_option("script_location", location.replace("%", "%%"))
 
     def _write_ini_settings(self, ini_path: Path) -> None:
         """Copy the config's migration settings into a freshly written ``alembic.ini`` (for plain ``alembic``)."""
@@ -243,7 +249,7 @@ class AlembicCommands:
         text = ini_path.read_text(encoding="utf-8")
         for name, value in settings.items():
             line = f"{name} = {value.replace('%', '%%')}".rstrip()
-            text = re.sub(rf"^{re.escape(name)} =.*$", lambda _match, line=line: line, text, count=1, flags=re.M)
+            text = re.sub(rf"^{re.escape(name)} =.*$", line.replace("\\", "\\\\"), text, count=1, flags=re.M)
         ini_path.write_text(text, encoding="utf-8")
 
 

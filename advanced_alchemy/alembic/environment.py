@@ -211,7 +211,7 @@ def _constructor_arguments(obj: TypeEngine[Any]) -> list[str]:
 def _equal(value: Any, default: Any) -> bool:
     try:
         return bool(value == default)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return False
 
 

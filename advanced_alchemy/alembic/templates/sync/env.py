@@ -1,0 +1,73 @@
+"""Alembic environment for a synchronous advanced_alchemy config.
+
+Run through advanced_alchemy (`alchemy` CLI, ``AlembicCommands``) it uses the config's engine, metadata and
+migration settings; run by plain ``alembic`` it reads them from ``alembic.ini`` (see the comments there).
+"""
+
+from logging.config import fileConfig
+from typing import Any
+
+from alembic import context
+from sqlalchemy import Connection, Engine, create_engine
+from sqlalchemy.pool import NullPool
+
+from advanced_alchemy.alembic.environment import get_migration_settings, render_item
+
+config = context.config
+settings = get_migration_settings(config)
+if settings.configure_logging and config.config_file_name is not None:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+
+target_metadata = settings.metadata
+
+
+def _configure(**kwargs: Any) -> None:
+    context.configure(
+        target_metadata=target_metadata,
+        version_table=settings.version_table_name,
+        version_table_schema=settings.version_table_schema,
+        version_table_pk=settings.version_table_pk,
+        render_as_batch=settings.render_as_batch,
+        compare_type=settings.compare_type,
+        user_module_prefix=settings.user_module_prefix,
+        render_item=render_item,
+        **kwargs,
+    )
+
+
+def run_migrations_offline() -> None:
+    """Emit the migration SQL for ``settings.url`` without connecting (``--sql``)."""
+    _configure(url=settings.url, literal_binds=True, dialect_opts={"paramstyle": "named"})
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def do_run_migrations(connection: Connection) -> None:
+    """Run the migrations on ``connection``."""
+    _configure(connection=connection)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    """Connect with the config's engine (or one made from ``settings.url``) and run the migrations."""
+    engine = settings.engine
+    if engine is None:
+        engine = create_engine(settings.url, poolclass=NullPool)
+        try:
+            with engine.connect() as connection:
+                do_run_migrations(connection)
+        finally:
+            engine.dispose()
+        return
+    if not isinstance(engine, Engine):
+        msg = "the `sync` migration template needs a sync engine; use the `asyncio` template for async configs"
+        raise TypeError(msg)
+    with engine.connect() as connection:
+        do_run_migrations(connection)
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
