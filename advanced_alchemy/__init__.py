@@ -12,6 +12,7 @@ __all__ = (
     "__version__",
     "alembic",
     "base",
+    "cli",
     "config",
     "decode_json",
     "encode_json",

@@ -23,7 +23,11 @@ def _split_path(dotted_path: str) -> tuple[list[str], list[str]]:
     module_part, _, attribute_part = dotted_path.partition(":")
     module_parts = module_part.split(".")
     attribute_parts = attribute_part.split(".") if attribute_part else []
-    if not module_part or not all(part.isidentifier() for part in [*module_parts, *attribute_parts]):
+    if (
+        not module_part
+        or (":" in dotted_path and not attribute_part)
+        or not all(part.isidentifier() for part in [*module_parts, *attribute_parts])
+    ):
         msg = f"{dotted_path!r} is not a valid import path (expected 'package.module.attribute' or 'package.module:attribute')"
         raise ImportError(msg)
     return module_parts, attribute_parts
