@@ -18,6 +18,8 @@ def test_quickstart_runs(tmp_path: Path) -> None:
         check=True,
     )
     out = result.stdout
+    assert "Migrated:   revision " in out
+    assert list((tmp_path / "demo.migrations" / "migrations" / "versions").glob("*.py"))
     assert "add_many:   4 more authors" in out
     assert "page 1:     ['Ada Lovelace', 'Alan Turing'] (total 5)" in out
     assert "page 3:     ['Grace Hopper'] (total 5)" in out
