@@ -17,6 +17,7 @@ __all__ = (
     "decode_json",
     "encode_json",
     "exceptions",
+    "extensions",
     "filters",
     "mixins",
     "operations",
