@@ -898,8 +898,11 @@ def _upsert_many_native(
     read_attrs = info.column_attr_names
     read_columns = [info.mapper.attrs[key].columns[0] for key in read_attrs]
     match_columns = [table.c[info.mapper.attrs[name].columns[0].key] for name in fields]
-    width = max(1, len(plan.rows[0]))
-    size = chunk_size or max(1, _BIND_PARAMETER_LIMITS.get(ctx.dialect_name, _DEFAULT_CHUNK) // width)
+    limit = _BIND_PARAMETER_LIMITS.get(ctx.dialect_name, _DEFAULT_CHUNK)
+    # an executemany upsert is paged by SQLAlchemy itself, so only the read-back's key list bounds a chunk;
+    # statements that carry the values (MERGE, INSERT OR UPDATE) hold every value of the chunk
+    width = len(fields) if strategy.kind == "on_conflict" else max(1, len(plan.rows[0]))
+    size = chunk_size or max(1, limit // width)
     rows, row_keys = plan.rows, keys
     try:  # one global key order, so concurrent upserts of overlapping keys lock rows in the same order
         order = sorted(range(len(rows)), key=keys.__getitem__)
