@@ -77,6 +77,34 @@ def _constant(value: Any) -> Any:
     return value
 
 
+def db_generated_key(column: Any) -> bool:
+    """A primary key the database numbers itself (identity, or a lone integer ``autoincrement`` key)."""
+    if not column.primary_key:
+        return False
+    if column.identity is not None:
+        return True
+    try:
+        is_int = column.type.python_type is int
+    except NotImplementedError:
+        is_int = False
+    return bool(is_int and column.autoincrement in (True, "auto") and len(column.table.primary_key.columns) == 1)
+
+
+def client_default(column: Any) -> Optional[Callable[[], Any]]:
+    """How to compute ``column``'s insert value in Python when the caller left it unset, or ``None`` when only
+    the database (server default, identity, sequence, SQL expression) or the execution context can."""
+    default = column.default
+    if default is None:
+        if column.server_default is not None or db_generated_key(column):
+            return None
+        return _no_value
+    if getattr(default, "is_scalar", False):
+        return partial(_constant, default.arg)
+    if getattr(default, "is_callable", False):
+        return getattr(default.arg, "__wrapped__", None)  # plain callables; context-wanting ones are not
+    return None
+
+
 def _insert_defaults(mapper: Mapper[Any]) -> Optional[tuple[tuple[str, str, Callable[[], Any]], ...]]:
     if mapper.inherits is not None or mapper.version_id_col is not None or len(mapper.tables) != 1:
         return None
@@ -87,19 +115,8 @@ def _insert_defaults(mapper: Mapper[Any]) -> Optional[tuple[tuple[str, str, Call
             return None
         if column._insert_sentinel:
             continue
-        if column.server_default is not None or column.identity is not None:
-            return None
-        default = column.default
-        if default is None:
-            if column.primary_key and column.autoincrement in (True, "auto") and column.type._type_affinity is not None:
-                python_type = getattr(column.type, "python_type", None)
-                if python_type is int:
-                    return None  # database-generated integer key
-            defaults.append((prop.key, column.key, _no_value))
-        elif getattr(default, "is_scalar", False):
-            defaults.append((prop.key, column.key, partial(_constant, default.arg)))  # type: ignore[attr-defined]
-        elif getattr(default, "is_callable", False) and hasattr(default.arg, "__wrapped__"):  # type: ignore[attr-defined]
-            defaults.append((prop.key, column.key, default.arg.__wrapped__))  # type: ignore[attr-defined]
-        else:
-            return None  # sequence, SQL expression or a default that wants the execution context
+        make_default = client_default(column)
+        if make_default is None:
+            return None  # some value only the database (or the execution context) can supply
+        defaults.append((prop.key, column.key, make_default))
     return tuple(defaults)

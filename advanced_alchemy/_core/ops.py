@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import partial
 from typing import Any, Callable, Optional
 
 from sqlalchemy import Result, bindparam, func, inspect, over, select
@@ -24,6 +23,7 @@ from sqlalchemy.sql import ColumnElement
 
 from advanced_alchemy._core import statements as st
 from advanced_alchemy._core.context import CallContext, M
+from advanced_alchemy._core.model_info import client_default
 from advanced_alchemy._core.steps import (
     Add,
     AddAll,
@@ -43,7 +43,6 @@ from advanced_alchemy.filters import resolve_field
 from advanced_alchemy.operations import (
     OnConflictUpsert,
     UpsertStrategy,
-    resolve_column_default,
     resolve_upsert_strategy,
     upsert_for_executemany,
 )
@@ -742,41 +741,6 @@ def _origin(default: Any) -> Any:
     return getattr(arg, "__wrapped__", arg)
 
 
-def _client_default(column: Any) -> Optional[Callable[[], Any]]:
-    default = column.default
-    if default is None:
-        if column.server_default is not None or _db_generated_key(column):
-            return None
-        return _no_value
-    if getattr(default, "is_scalar", False):
-        return partial(_constant, default.arg)
-    if getattr(default, "is_callable", False):
-        wrapped = getattr(default.arg, "__wrapped__", None)
-        return wrapped if wrapped is not None else partial(resolve_column_default, default)
-    return None  # a sequence or SQL expression
-
-
-def _no_value() -> Any:
-    return None
-
-
-def _constant(value: Any) -> Any:
-    return value
-
-
-def _db_generated_key(column: Any) -> bool:
-    """A primary key the database numbers itself (identity, or an integer ``autoincrement`` key)."""
-    if not column.primary_key:
-        return False
-    if column.identity is not None:
-        return True
-    try:
-        is_int = column.type.python_type is int
-    except NotImplementedError:
-        is_int = False
-    return bool(is_int and column.autoincrement in (True, "auto") and len(column.table.primary_key.columns) == 1)
-
-
 def _upsert_columns(info: Any) -> Optional[tuple[_UpsertColumn, ...]]:
     """Per-model column plan of native upserts, or ``None`` when the model rules them out (cached)."""
     model = info.model
@@ -797,7 +761,7 @@ def _upsert_columns(info: Any) -> Optional[tuple[_UpsertColumn, ...]]:
                 _UpsertColumn(
                     attr=key,
                     key=column.key,
-                    make_default=_client_default(column),
+                    make_default=client_default(column),
                     updates_like_default=onupdate is not None and _origin(column.default) is _origin(onupdate),
                     has_onupdate=onupdate is not None,
                 )
