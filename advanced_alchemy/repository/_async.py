@@ -1052,7 +1052,7 @@ class SQLAlchemyAsyncSlugRepository(SQLAlchemyAsyncRepository[ModelT], SQLAlchem
         bind_group: Optional[str] = None,
     ) -> ModelT:
         """Insert ``data``; an empty slug is generated first from the slug source (see :func:`slug_source`)."""
-        await self._fill_slugs([data])
+        await fill_missing_slugs(self, [data])
         return await super().add(
             data,
             auto_commit=auto_commit,
@@ -1072,7 +1072,7 @@ class SQLAlchemyAsyncSlugRepository(SQLAlchemyAsyncRepository[ModelT], SQLAlchem
         bind_group: Optional[str] = None,
     ) -> Sequence[ModelT]:
         """Insert every instance; empty slugs are generated first, unique within the batch too."""
-        await self._fill_slugs(data)
+        await fill_missing_slugs(self, data)
         return await super().add_many(
             data,
             auto_commit=auto_commit,
@@ -1081,19 +1081,20 @@ class SQLAlchemyAsyncSlugRepository(SQLAlchemyAsyncRepository[ModelT], SQLAlchem
             bind_group=bind_group,
         )
 
-    async def _fill_slugs(self, data: Sequence[ModelT]) -> None:
-        taken: set[str] = {slug for item in data if (slug := getattr(item, "slug", None))}
-        for item in data:
-            if getattr(item, "slug", None):
-                continue
-            source = slug_source(item)
-            if source is None:
-                continue
-            slug = await self.get_available_slug(source)
-            while slug in taken:
-                slug = f"{slugify(source)}-{random_suffix()}"
-            taken.add(slug)
-            item.slug = slug  # type: ignore[attr-defined]
+
+async def fill_missing_slugs(repository: Any, data: Sequence[Any]) -> None:
+    """Give every item without a slug one from its name/title (``repository.get_available_slug``), unique
+    within ``data`` too; shared by the database and in-memory slug repositories."""
+    taken: set[str] = {slug for item in data if (slug := getattr(item, "slug", None))}
+    for item in data:
+        source = None if getattr(item, "slug", None) else slug_source(item)
+        if source is None:
+            continue
+        slug = await repository.get_available_slug(source)
+        while slug in taken:
+            slug = f"{slugify(source)}-{random_suffix()}"
+        taken.add(slug)
+        item.slug = slug
 
 
 class SQLAlchemyAsyncQueryRepository:

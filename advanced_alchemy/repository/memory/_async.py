@@ -23,8 +23,9 @@ from advanced_alchemy.filters import StatementFilter
 from advanced_alchemy.repository._async import (
     SQLAlchemyAsyncRepositoryProtocol,
     SQLAlchemyAsyncSlugRepositoryProtocol,
+    fill_missing_slugs,
 )
-from advanced_alchemy.repository._base import random_suffix, slug_source
+from advanced_alchemy.repository._base import random_suffix
 from advanced_alchemy.repository.memory.base import (
     AnyObject,
     InMemoryStore,
@@ -767,7 +768,7 @@ class SQLAlchemyAsyncMockSlugRepository(
         bind_group: Optional[str] = None,
     ) -> ModelT:
         """Store ``data``; an empty slug is generated first, as the database slug repository does."""
-        await self._fill_slugs([data])
+        await fill_missing_slugs(self, [data])
         return await super().add(data)
 
     async def add_many(
@@ -780,17 +781,5 @@ class SQLAlchemyAsyncMockSlugRepository(
         bind_group: Optional[str] = None,
     ) -> List[ModelT]:
         """Store every instance; empty slugs are generated first, unique within the batch too."""
-        await self._fill_slugs(data)
+        await fill_missing_slugs(self, data)
         return await super().add_many(data)
-
-    async def _fill_slugs(self, data: Sequence[ModelT]) -> None:
-        taken: set[str] = {slug for item in data if (slug := getattr(item, "slug", None))}
-        for item in data:
-            source = None if getattr(item, "slug", None) else slug_source(item)
-            if source is None:
-                continue
-            slug = await self.get_available_slug(source)
-            while slug in taken:
-                slug = f"{slugify(source)}-{random_suffix()}"
-            taken.add(slug)
-            item.slug = slug  # type: ignore[attr-defined]

@@ -20,10 +20,11 @@ from typing_extensions import Self
 from advanced_alchemy._core.model_info import ModelInfo, model_info
 from advanced_alchemy.exceptions import ErrorMessages, NotFoundError
 from advanced_alchemy.filters import StatementFilter
-from advanced_alchemy.repository._base import random_suffix, slug_source
+from advanced_alchemy.repository._base import random_suffix
 from advanced_alchemy.repository._sync import (
     SQLAlchemySyncRepositoryProtocol,
     SQLAlchemySyncSlugRepositoryProtocol,
+    fill_missing_slugs,
 )
 from advanced_alchemy.repository.memory.base import (
     AnyObject,
@@ -767,7 +768,7 @@ class SQLAlchemySyncMockSlugRepository(
         bind_group: Optional[str] = None,
     ) -> ModelT:
         """Store ``data``; an empty slug is generated first, as the database slug repository does."""
-        self._fill_slugs([data])
+        fill_missing_slugs(self, [data])
         return super().add(data)
 
     def add_many(
@@ -780,17 +781,5 @@ class SQLAlchemySyncMockSlugRepository(
         bind_group: Optional[str] = None,
     ) -> List[ModelT]:
         """Store every instance; empty slugs are generated first, unique within the batch too."""
-        self._fill_slugs(data)
+        fill_missing_slugs(self, data)
         return super().add_many(data)
-
-    def _fill_slugs(self, data: Sequence[ModelT]) -> None:
-        taken: set[str] = {slug for item in data if (slug := getattr(item, "slug", None))}
-        for item in data:
-            source = None if getattr(item, "slug", None) else slug_source(item)
-            if source is None:
-                continue
-            slug = self.get_available_slug(source)
-            while slug in taken:
-                slug = f"{slugify(source)}-{random_suffix()}"
-            taken.add(slug)
-            item.slug = slug  # type: ignore[attr-defined]
