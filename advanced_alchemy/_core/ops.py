@@ -17,8 +17,8 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import insert as sql_insert
 from sqlalchemy import tuple_ as sql_tuple
 from sqlalchemy import update as sql_update
-from sqlalchemy.orm import InstrumentedAttribute
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import InstanceState, InstrumentedAttribute
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 from sqlalchemy.sql import ColumnElement
 
 from advanced_alchemy._core import statements as st
@@ -107,6 +107,14 @@ def _fully_loaded(info: Any, instance: Any) -> bool:
     return all(key in values for key in info.column_attr_names)
 
 
+def _state_of(instance: Any) -> Any:
+    """The ``InstanceState`` of a mapped instance (``inspect()``'s error for anything else)."""
+    try:
+        return instance_state(instance)
+    except AttributeError:
+        return inspect(instance, raiseerr=True)
+
+
 def _scalars(result: Result[Any], unique: bool) -> list[Any]:
     scalars = result.scalars()
     return list(scalars.unique().all() if unique else scalars.all())
@@ -145,7 +153,7 @@ def _bulk_insert_rows(ctx: CallContext[M], data: Sequence[M]) -> Optional[list[d
     mapper = info.mapper
     if defaults is None or mapper.dispatch.before_insert or mapper.dispatch.after_insert:
         return None
-    states = [inspect(item, raiseerr=True) for item in data]
+    states = [_state_of(item) for item in data]
     if any(not state.transient or info.relationship_names & state.dict.keys() for state in states):
         return None
     pk_names = info.pk_attr_names
@@ -411,13 +419,6 @@ def _now_utc() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc)
 
 
-def _row_dict(info: Any, item: Any) -> dict[str, Any]:
-    if isinstance(item, dict):
-        return dict(item)
-    state = inspect(item)
-    return {key: state.dict[key] for key in info.column_attr_names if key in state.dict}
-
-
 def update_many(ctx: CallContext[M], data: Sequence[Any]) -> Operation[list[M]]:
     """Update rows by primary key with one executemany ``UPDATE`` per set of columns; returns the updated rows.
 
@@ -429,7 +430,8 @@ def update_many(ctx: CallContext[M], data: Sequence[Any]) -> Operation[list[M]]:
     info = ctx.info
     if not data:
         return []
-    tracked = all(not isinstance(item, dict) and inspect(item, raiseerr=True).persistent for item in data)
+    states = None if any(isinstance(item, dict) for item in data) else [_state_of(item) for item in data]
+    tracked = states is not None and all(state.persistent for state in states)
     mapper = info.mapper
     if tracked and (mapper.version_id_col is not None or mapper.dispatch.before_update or mapper.dispatch.after_update):
         yield from persist(ctx, data, refresh=False)
@@ -437,18 +439,19 @@ def update_many(ctx: CallContext[M], data: Sequence[Any]) -> Operation[list[M]]:
     stamp = "updated_at" in info.column_attr_names
     now = _now_utc()
     payload: list[dict[str, Any]] = []
-    for item in data:
-        row = _changed_row_dict(info, item) if tracked else _row_dict(info, item)
+    for index, item in enumerate(data):
+        state = None if states is None else states[index]
+        row = _changed_row_dict(info, state) if tracked else _row_dict(info, item, state)
         if any(row.get(name) is None for name in info.pk_attr_names):
             msg = f"update_many needs the primary key {info.pk_attr_names} on every item; missing in {row!r}"
             raise ValueError(msg)
-        if stamp and not _updated_at_set_by_caller(item):
+        if stamp and not _updated_at_set_by_caller(item, state):
             row["updated_at"] = now
         payload.append(row)
     yield from _update_by_primary_key(info, payload)
     if tracked:
-        for item, row in zip(data, payload, strict=True):
-            _mark_written(item, row)
+        assert states is not None
+        _mark_written(states, payload)
         rows: list[M] = list(data)
     else:
         ids = [
@@ -462,18 +465,32 @@ def update_many(ctx: CallContext[M], data: Sequence[Any]) -> Operation[list[M]]:
     return rows
 
 
-def _mark_written(item: Any, row: dict[str, Any]) -> None:
-    """Record ``row`` as the stored state of the persistent ``item``: its values are clean, nothing to flush."""
-    state = inspect(item)
-    values = state.dict
-    values.update(row)
-    session = state.session
-    if session is not None and not state.committed_state.keys() - row.keys():
-        # every pending change was just written: mark the instance clean, so the next flush skips it
-        state._commit_all(values, session.identity_map)  # as the unit of work does after a flush
-        return
-    for key, value in row.items():
-        set_committed_value(item, key, value)
+def _row_dict(info: Any, item: Any, state: Any = None) -> dict[str, Any]:
+    """Every column attribute value ``item`` (a dict, or an instance whose ``state`` may be given) holds."""
+    if isinstance(item, dict):
+        return dict(item)
+    values = (state or instance_state(item)).dict
+    return {key: values[key] for key in info.column_attr_names if key in values}
+
+
+def _mark_written(states: Sequence[Any], payload: Sequence[dict[str, Any]]) -> None:
+    """Record each row of ``payload`` as the stored state of its persistent instance: nothing left to flush."""
+    clean: list[tuple[Any, dict[str, Any]]] = []
+    identity_map = None
+    for state, row in zip(states, payload, strict=True):
+        values = state.dict
+        values.update(row)
+        session = state.session
+        if session is not None and not state.committed_state.keys() - row.keys():
+            clean.append((state, values))  # every pending change was just written
+            identity_map = session.identity_map
+        else:
+            item = state.obj()
+            for key, value in row.items():
+                set_committed_value(item, key, value)
+    if clean:
+        # mark them clean, so the next flush skips them, as the unit of work does after a flush
+        InstanceState._commit_all_states(clean, identity_map)
 
 
 def _update_by_primary_key(info: Any, payload: list[dict[str, Any]]) -> Operation[None]:
@@ -497,19 +514,17 @@ def _update_by_primary_key(info: Any, payload: list[dict[str, Any]]) -> Operatio
         yield Execute(statement, [{names[key]: value for key, value in row.items()} for row in rows])
 
 
-def _changed_row_dict(info: Any, item: Any) -> dict[str, Any]:
+def _changed_row_dict(info: Any, state: Any) -> dict[str, Any]:
     """Primary key plus the column attributes changed since the instance was loaded."""
-    state = inspect(item)
     changed = state.committed_state
     values: dict[str, Any] = state.dict
     pk_names = info.pk_attr_names
     return {key: values[key] for key in info.column_attr_names if key in values and (key in changed or key in pk_names)}
 
 
-def _updated_at_set_by_caller(item: Any) -> bool:
-    if isinstance(item, dict):
+def _updated_at_set_by_caller(item: Any, state: Any) -> bool:
+    if state is None:
         return item.get("updated_at") is not None
-    state = inspect(item)
     if state.transient or state.pending:
         return state.dict.get("updated_at") is not None
     return "updated_at" in state.committed_state
@@ -801,7 +816,7 @@ def native_upsert_plan(
     first_given: Optional[list[str]] = None
     first_shape: Optional[int] = None
     for item in data:
-        state = inspect(item, raiseerr=True)
+        state = _state_of(item)
         if not state.transient:
             return None
         values = state.dict
@@ -859,7 +874,11 @@ def _upsert_many_native(
     table = info.table
     strategy = plan.strategy
     conflict = list(strategy.conflict_columns)
-    read_attrs = info.column_attr_names
+    # the statement leaves exactly the sent values in the columns it updates; read back only the others
+    # (primary key, match key, created_at ...), which an existing row keeps
+    sent = {key: info.mapper.attrs[key].columns[0].key for key in info.column_attr_names}
+    written = set(plan.update_columns) - set(conflict)
+    read_attrs = [key for key, column_key in sent.items() if column_key not in written or key in fields]
     read_columns = [info.mapper.attrs[key].columns[0] for key in read_attrs]
     match_columns = [table.c[info.mapper.attrs[name].columns[0].key] for name in fields]
     limit = _BIND_PARAMETER_LIMITS.get(ctx.dialect_name, _DEFAULT_CHUNK)
@@ -897,7 +916,12 @@ def _upsert_many_native(
         for row in found:
             values = dict(zip(read_attrs, row, strict=True))
             stored[tuple(values[name] for name in fields)] = values
-    results: list[M] = yield Attach(data, [stored[key] for key in keys])
+    attached_values = []
+    for row, key in zip(plan.rows, keys, strict=True):
+        values = {attr: row[column_key] for attr, column_key in sent.items() if column_key in row}
+        values.update(stored[key])
+        attached_values.append(values)
+    results: list[M] = yield Attach(data, attached_values)
     yield from persist(ctx, results, refresh=False)
     return results
 
