@@ -917,10 +917,10 @@ def _upsert_many_native(
             values = dict(zip(read_attrs, row, strict=True))
             stored[tuple(values[name] for name in fields)] = values
     attached_values = []
-    for row, key in zip(plan.rows, keys, strict=True):
-        values = {attr: row[column_key] for attr, column_key in sent.items() if column_key in row}
-        values.update(stored[key])
-        attached_values.append(values)
+    for sent_row, key in zip(plan.rows, keys, strict=True):
+        attached = {attr: sent_row[column_key] for attr, column_key in sent.items() if column_key in sent_row}
+        attached.update(stored[key])
+        attached_values.append(attached)
     results: list[M] = yield Attach(data, attached_values)
     yield from persist(ctx, results, refresh=False)
     return results
