@@ -10,14 +10,10 @@ from __future__ import annotations
 
 import inspect as _inspect
 import re
-import sqlite3
 from collections.abc import Sequence
-from typing import Any, Literal, NamedTuple, Optional, Union
+from typing import Any, Literal, NamedTuple, Optional, Union, cast
 
 from sqlalchemy import Table, bindparam, insert, select, text, union_all
-from sqlalchemy.dialects.mysql import insert as mysql_insert
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import Insert
@@ -284,6 +280,12 @@ def _ordered_keys(table: Table, rows: Sequence[dict[str, Any]]) -> list[str]:
     return sorted(seen, key=lambda k: order.get(k, len(order)))
 
 
+def _sqlite_has_returning() -> bool:
+    import sqlite3
+
+    return sqlite3.sqlite_version_info >= (3, 35)
+
+
 def _build_on_conflict(
     table: Table,
     rows: Union[dict[str, Any], Sequence[dict[str, Any]], None],
@@ -314,6 +316,8 @@ def _build_on_conflict(
             f"{column.key}_onupdate", resolve_column_default(column.onupdate), type_=column.type, unique=True
         )
     if name in _MYSQL_DIALECTS:
+        from sqlalchemy.dialects.mysql import insert as mysql_insert
+
         mstmt = mysql_insert(table)
         if rows is not None:
             mstmt = mstmt.values(rows)
@@ -323,14 +327,22 @@ def _build_on_conflict(
             first = conflict_columns[0]
             set_mysql = {first: table.c[first]}
         return mstmt.on_duplicate_key_update(set_mysql)
-    pstmt = (sqlite_insert if name == "sqlite" else postgresql_insert)(table)
+    pstmt: Any
+    if name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        pstmt = sqlite_insert(table)
+    else:
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        pstmt = postgresql_insert(table)
     if rows is not None:
         pstmt = pstmt.values(rows)
     set_pg: dict[str, Any] = {key: pstmt.excluded[key] for key in updates}
     set_pg.update(extra)
     if not set_pg:
-        return pstmt.on_conflict_do_nothing(index_elements=conflict_columns)
-    return pstmt.on_conflict_do_update(index_elements=conflict_columns, set_=set_pg)
+        return cast("Insert", pstmt.on_conflict_do_nothing(index_elements=conflict_columns))
+    return cast("Insert", pstmt.on_conflict_do_update(index_elements=conflict_columns, set_=set_pg))
 
 
 def upsert_for_executemany(
@@ -571,7 +583,7 @@ def resolve_upsert_strategy(table: Table, match_fields: Sequence[str], dialect: 
     if not covered:
         return fallback()
     if name in _ON_CONFLICT_DIALECTS:
-        returning = sqlite3.sqlite_version_info >= (3, 35) if name == "sqlite" else True
+        returning = _sqlite_has_returning() if name == "sqlite" else True
         return UpsertStrategy("on_conflict", returning, ordered, name)
     if name in _MYSQL_DIALECTS:
         if len(targets) == 1:

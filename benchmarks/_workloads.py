@@ -985,6 +985,8 @@ def cmd_measure(args: argparse.Namespace) -> dict[str, Any]:
     warnings.simplefilter("ignore", DeprecationWarning)  # list / list_and_count are deprecated aliases
     rss_start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     try:
+        if args.dialect == "postgres":
+            ensure_pg_database()  # a write-only run has no prepare step
         b = B(args.side, args.dialect, args.mode, args.workdir)
         b.cls()  # import the aa side before the baseline RSS is taken
         result["rss_imports_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from typing import Any, Optional
 
-from sqlalchemy.dialects.mysql import DATETIME as MYSQL_DATETIME
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import DateTime, TypeDecorator, TypeEngine
 
@@ -27,6 +26,8 @@ class DateTimeUTC(TypeDecorator[datetime.datetime]):
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name in {"mysql", "mariadb"}:
+            from sqlalchemy.dialects.mysql import DATETIME as MYSQL_DATETIME
+
             # plain DATETIME drops microseconds on MySQL/MariaDB; DATETIME(6) keeps the value exact
             return dialect.type_descriptor(MYSQL_DATETIME(fsp=6))
         return dialect.type_descriptor(DateTime(timezone=True))

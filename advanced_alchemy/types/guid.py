@@ -6,9 +6,6 @@ import base64
 import uuid
 from typing import Any, Optional, Union, cast
 
-from sqlalchemy.dialects.mssql import UNIQUEIDENTIFIER as MSSQL_UNIQUEIDENTIFIER
-from sqlalchemy.dialects.oracle import RAW as ORA_RAW
-from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import BINARY, CHAR, TypeDecorator
 
@@ -38,11 +35,18 @@ class GUID(TypeDecorator[uuid.UUID]):
         self.binary = binary
 
     def load_dialect_impl(self, dialect: Dialect) -> Any:
+        # dialect types are imported here: only the dialect in use needs its package loaded
         if dialect.name in _NATIVE_UUID_DIALECTS:
+            from sqlalchemy.dialects.postgresql import UUID as PG_UUID
+
             return dialect.type_descriptor(PG_UUID())
         if dialect.name == "oracle":
+            from sqlalchemy.dialects.oracle import RAW as ORA_RAW
+
             return dialect.type_descriptor(ORA_RAW(16))
         if dialect.name == "mssql":
+            from sqlalchemy.dialects.mssql import UNIQUEIDENTIFIER as MSSQL_UNIQUEIDENTIFIER
+
             return dialect.type_descriptor(MSSQL_UNIQUEIDENTIFIER())
         if self.binary:
             return dialect.type_descriptor(BINARY(16))

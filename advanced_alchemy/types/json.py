@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any, Optional, Union, cast
 
 from sqlalchemy import text
-from sqlalchemy.dialects.oracle import BLOB as ORA_BLOB
 from sqlalchemy.dialects.postgresql import JSONB as PG_JSONB
 from sqlalchemy.engine import Dialect
+from sqlalchemy.types import BLOB as ORA_BLOB  # what the Oracle dialect's BLOB is
 from sqlalchemy.types import JSON as _JSON
 from sqlalchemy.types import SchemaType, TypeDecorator, TypeEngine, UserDefinedType
 
