@@ -26,6 +26,7 @@ from uuid import UUID
 from sqlalchemy import Row, RowMapping
 from sqlalchemy import inspect as sa_inspect
 
+from advanced_alchemy import typing as _typing
 from advanced_alchemy.base import model_to_dict
 from advanced_alchemy.exceptions import AdvancedAlchemyError, RepositoryError, SerializationError
 from advanced_alchemy.repository._util import model_from_dict
@@ -34,12 +35,10 @@ from advanced_alchemy.typing import (
     CATTRS_INSTALLED,
     MSGSPEC_INSTALLED,
     PYDANTIC_INSTALLED,
-    BaseModel,
-    Struct,
-    convert,
 )
 from advanced_alchemy.utils.serialization import (
     SchemaDumpConfig,
+    _loaded_class,
     get_attrs_fields,
     get_type_adapter,
     has_dict_attribute,
@@ -272,9 +271,12 @@ _MSGSPEC, _PYDANTIC, _ATTRS = "msgspec", "pydantic", "attrs"
 
 def _schema_kind(schema_type: Any) -> str:
     if isinstance(schema_type, type):
-        if MSGSPEC_INSTALLED and issubclass(schema_type, Struct):
+        # A subclass of a library class cannot exist before that library is loaded: nothing is imported here.
+        struct = _loaded_class("msgspec", "Struct")
+        if struct is not None and issubclass(schema_type, struct):
             return _MSGSPEC
-        if PYDANTIC_INSTALLED and issubclass(schema_type, BaseModel):
+        base_model = _loaded_class("pydantic.main", "BaseModel")
+        if base_model is not None and issubclass(schema_type, base_model):
             return _PYDANTIC
         if is_attrs_schema(schema_type):
             return _ATTRS
@@ -348,7 +350,7 @@ def to_schema_item(data: Any, schema_type: type[SchemaT]) -> SchemaT:
     data = _plain(data)
     try:
         if kind == _MSGSPEC:
-            return convert(data, schema_type, from_attributes=True, dec_hook=msgspec_dec_hook)
+            return _typing.convert(data, schema_type, from_attributes=True, dec_hook=msgspec_dec_hook)
         if kind == _PYDANTIC:
             return cast("SchemaT", get_type_adapter(schema_type).validate_python(data, from_attributes=True))
         source = _attrs_source(data, schema_type)
@@ -377,7 +379,7 @@ def to_schema_many(items: Iterable[Any], schema_type: type[SchemaT]) -> list[Sch
         if kind == _MSGSPEC:
             return cast(
                 "list[SchemaT]",
-                convert(rows, list[schema_type], from_attributes=True, dec_hook=msgspec_dec_hook),  # type: ignore[valid-type]
+                _typing.convert(rows, list[schema_type], from_attributes=True, dec_hook=msgspec_dec_hook),  # type: ignore[valid-type]
             )
         if kind == _PYDANTIC:
             adapter = get_type_adapter(list[schema_type])  # type: ignore[valid-type]

@@ -6,6 +6,8 @@ import datetime
 import importlib
 import importlib.util
 import re
+import sys
+import weakref
 from collections.abc import Iterator
 from typing import (
     TYPE_CHECKING,
@@ -37,6 +39,7 @@ from advanced_alchemy.mixins.uuid import UUIDPrimaryKey, UUIDv6PrimaryKey, UUIDv
 from advanced_alchemy.types.datetime import DateTimeUTC
 from advanced_alchemy.types.guid import GUID
 from advanced_alchemy.types.json import JsonB
+from advanced_alchemy.typing import PYDANTIC_INSTALLED
 from advanced_alchemy.utils.singleton import SingletonMeta
 
 if TYPE_CHECKING:
@@ -139,6 +142,7 @@ class MetadataRegistry(metaclass=SingletonMeta):
 
 
 def _pydantic_annotations() -> dict[Any, Union[type[TypeEngine[Any]], TypeEngine[Any]]]:
+    """Column types for pydantic's URL / IP / JSON / e-mail types (imports pydantic)."""
     try:
         import pydantic
     except ImportError:  # pragma: no cover - pydantic is optional
@@ -156,14 +160,40 @@ def _pydantic_annotations() -> dict[Any, Union[type[TypeEngine[Any]], TypeEngine
     return mapping
 
 
+_PYDANTIC_PENDING: weakref.WeakSet[SQLAlchemyRegistry] = weakref.WeakSet()
+"""Registries created before pydantic was imported: its types are mapped once it is (see below)."""
+
+
+def _add_pending_pydantic_annotations(cls: type) -> None:
+    """Map pydantic's types on the registry of ``cls`` if it still lacks them and pydantic is now loaded.
+
+    Called from ``__init_subclass__``, before SQLAlchemy maps the class: a model annotated with a pydantic
+    type has pydantic imported by then. Entries the registry already has (set by the user) are kept.
+    """
+    if not _PYDANTIC_PENDING or sys.modules.get("pydantic") is None:
+        return
+    registry = getattr(cls, "registry", None)
+    if not isinstance(registry, SQLAlchemyRegistry) or registry not in _PYDANTIC_PENDING:
+        return
+    _PYDANTIC_PENDING.discard(registry)
+    existing = registry.type_annotation_map
+    registry.update_type_annotation_map(
+        {annotation: sql_type for annotation, sql_type in _pydantic_annotations().items() if annotation not in existing}
+    )
+
+
 def create_registry(
     custom_annotation_map: Optional[dict[Any, Union[type[TypeEngine[Any]], TypeEngine[Any]]]] = None,
 ) -> SQLAlchemyRegistry:
     """A new ORM registry whose metadata uses :data:`convention` and whose annotations map to library types.
 
     ``uuid.UUID`` -> :class:`GUID`, ``datetime.datetime`` -> :class:`DateTimeUTC`, ``datetime.date`` ->
-    ``Date``, ``dict`` -> :data:`JsonB`, and (when pydantic is installed) its URL/IP types -> ``String``.
-    ``custom_annotation_map`` entries are applied last.
+    ``Date``, ``dict`` -> :data:`JsonB`, and (when pydantic is installed) its URL/IP types -> ``String``,
+    ``Json`` -> :data:`JsonB`. ``custom_annotation_map`` entries are applied last.
+
+    pydantic is not imported here: when it is not loaded yet, its types are added to the registry when
+    the first model class of an :class:`AdvancedDeclarativeBase` (or :class:`CommonTableAttributes`)
+    subclass using this registry is declared after pydantic was imported.
     """
     type_annotation_map: dict[Any, Union[type[TypeEngine[Any]], TypeEngine[Any]]] = {
         UUID: GUID,
@@ -177,10 +207,17 @@ def create_registry(
         file_object = importlib.import_module("advanced_alchemy.types.file_object")
         type_annotation_map[file_object.FileObject] = file_object.StoredObject
         type_annotation_map[file_object.FileObjectList] = file_object.StoredObject
-    type_annotation_map.update(_pydantic_annotations())
+    pydantic_loaded = sys.modules.get("pydantic") is not None
+    if pydantic_loaded:
+        type_annotation_map.update(_pydantic_annotations())
     if custom_annotation_map:
         type_annotation_map.update(custom_annotation_map)
-    return SQLAlchemyRegistry(metadata=MetaData(naming_convention=convention), type_annotation_map=type_annotation_map)
+    registry = SQLAlchemyRegistry(
+        metadata=MetaData(naming_convention=convention), type_annotation_map=type_annotation_map
+    )
+    if PYDANTIC_INSTALLED and not pydantic_loaded:
+        _PYDANTIC_PENDING.add(registry)
+    return registry
 
 
 orm_registry = create_registry()
@@ -228,6 +265,7 @@ class CommonTableAttributes(BasicAttributes):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         if "__tablename__" not in cls.__dict__ and _is_single_table_child(cls):
             cls.__tablename__ = None  # type: ignore[assignment]
+        _add_pending_pydantic_annotations(cls)
         super().__init_subclass__(**kwargs)
 
     @declared_attr.directive
@@ -294,6 +332,7 @@ class AdvancedDeclarativeBase(DeclarativeBase):
     __bind_key__: Optional[str] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
+        _add_pending_pydantic_annotations(cls)
         bind_key = getattr(cls, "__bind_key__", None)
         if bind_key is not None:
             cls.metadata = cls.__metadata_registry__.get(bind_key)

@@ -1,9 +1,9 @@
 """Optional-dependency detection, the library classes when installed and stand-ins when not.
 
-Importing this module never requires an optional library. ``*_INSTALLED`` flags tell which ones can be
-imported; ``BaseModel``, ``TypeAdapter``, ``Struct``, ``UNSET``, ``AttrsInstance``, ... are the real
-classes when available and inert stand-ins otherwise. Litestar's ``DTOData`` and SQLModel's ``SQLModel``
-are imported on first access only (both libraries are costly to import and rarely needed).
+Importing this module never imports an optional library. ``*_INSTALLED`` flags tell which ones can be
+imported (found without importing them); ``BaseModel``, ``TypeAdapter``, ``Struct``, ``UNSET``,
+``AttrsInstance``, ``DTOData``, ``SQLModelBase``, ... are imported on first access (module
+``__getattr__``): the real objects when the library imports, inert stand-ins otherwise.
 """
 
 from __future__ import annotations
@@ -82,6 +82,9 @@ ORJSON_INSTALLED: bool = _module_available("orjson")
 CATTRS_INSTALLED: bool = _module_available("cattrs")
 LITESTAR_INSTALLED: bool = _module_available("litestar")
 SQLMODEL_INSTALLED: bool = _module_available("sqlmodel")
+PYDANTIC_INSTALLED: bool = _module_available("pydantic")
+MSGSPEC_INSTALLED: bool = _module_available("msgspec")
+ATTRS_INSTALLED: bool = _module_available("attrs")
 
 
 # --- protocols ---------------------------------------------------------------------------------------
@@ -244,87 +247,11 @@ else:
         model_fields: ClassVar[dict[str, Any]] = {}
 
 
-# --- pydantic ----------------------------------------------------------------------------------------
-
-if TYPE_CHECKING:
-    from pydantic import BaseModel, FailFast, TypeAdapter
-
-    PYDANTIC_INSTALLED: bool
-else:
-    try:
-        from pydantic import BaseModel, FailFast, TypeAdapter
-
-        PYDANTIC_INSTALLED = True
-    except ImportError:  # pragma: no cover - exercised in a subprocess test
-        PYDANTIC_INSTALLED = False
-
-        class BaseModel(BaseModelLike):
-            """Stand-in for ``pydantic.BaseModel`` (pydantic is not installed)."""
-
-        class TypeAdapter(Generic[T]):
-            """Stand-in for ``pydantic.TypeAdapter`` (pydantic is not installed)."""
-
-            def __init__(self, type: Any, *, config: Any = None, _parent_depth: int = 2, module: Any = None) -> None:
-                self.type = type
-
-            def validate_python(self, object: Any, /, **kwargs: Any) -> Any:
-                from advanced_alchemy.exceptions import MissingDependencyError
-
-                raise MissingDependencyError("pydantic")
-
-        @dataclass
-        class FailFast:
-            """Stand-in for ``pydantic.FailFast`` (pydantic is not installed)."""
-
-            fail_fast: bool = True
-
-
-# --- msgspec -----------------------------------------------------------------------------------------
-
-if TYPE_CHECKING:
-    from msgspec import UNSET, Struct, UnsetType, convert
-
-    MSGSPEC_INSTALLED: bool
-else:
-    try:
-        from msgspec import UNSET, Struct, UnsetType, convert
-
-        MSGSPEC_INSTALLED = True
-    except ImportError:  # pragma: no cover - exercised in a subprocess test
-        MSGSPEC_INSTALLED = False
-
-        @dataclass_transform()
-        class Struct(StructLike):
-            """Stand-in for ``msgspec.Struct`` (msgspec is not installed)."""
-
-        class UnsetType:
-            """Stand-in for ``msgspec.UnsetType`` (msgspec is not installed)."""
-
-            _instance: ClassVar[Optional[UnsetType]] = None
-
-            def __new__(cls) -> UnsetType:
-                if cls._instance is None:
-                    cls._instance = super().__new__(cls)
-                return cls._instance
-
-            def __repr__(self) -> str:
-                return "UNSET"
-
-            def __bool__(self) -> bool:
-                return False
-
-        UNSET = UnsetType()
-
-        def convert(
-            obj, type, *, strict=True, from_attributes=False, dec_hook=None, str_keys=False, builtin_types=None
-        ):
-            """Stand-in for ``msgspec.convert``: raises ``MissingDependencyError``."""
-            from advanced_alchemy.exceptions import MissingDependencyError
-
-            raise MissingDependencyError("msgspec")
-
-
-# --- attrs -------------------------------------------------------------------------------------------
+# --- pydantic / msgspec / attrs (imported on first access) -------------------------------------------
+#
+# The ``*_INSTALLED`` flags above only look the libraries up; the library objects (``BaseModel``, ``Struct``,
+# ``UNSET``, ``attrs_nothing``, ...) are imported by the module ``__getattr__`` below the first time they
+# are asked for, and are the stand-ins that follow when the import fails.
 
 if TYPE_CHECKING:
     from attrs import NOTHING as attrs_nothing
@@ -332,50 +259,113 @@ if TYPE_CHECKING:
     from attrs import asdict as attrs_asdict
     from attrs import fields as attrs_fields
     from attrs import has as attrs_has
+    from msgspec import UNSET, Struct, UnsetType, convert
+    from pydantic import BaseModel, FailFast, TypeAdapter
 
-    ATTRS_INSTALLED: bool
-else:
-    try:
-        from attrs import NOTHING as attrs_nothing
-        from attrs import AttrsInstance
-        from attrs import asdict as attrs_asdict
-        from attrs import fields as attrs_fields
-        from attrs import has as attrs_has
 
-        ATTRS_INSTALLED = True
-    except ImportError:  # pragma: no cover - exercised in a subprocess test
-        ATTRS_INSTALLED = False
+class _BaseModelStub(BaseModelLike):
+    """Stand-in for ``pydantic.BaseModel`` (pydantic is not installed)."""
 
-        @runtime_checkable
-        class AttrsInstance(Protocol):
-            """Stand-in for ``attrs.AttrsInstance`` (attrs is not installed)."""
 
-            __attrs_attrs__: ClassVar[Any]
+class _TypeAdapterStub(Generic[T]):
+    """Stand-in for ``pydantic.TypeAdapter`` (pydantic is not installed)."""
 
-        class _Nothing:
-            def __repr__(self) -> str:
-                return "NOTHING"
+    def __init__(self, type: Any, *, config: Any = None, _parent_depth: int = 2, module: Any = None) -> None:
+        self.type = type
 
-            def __bool__(self) -> bool:
-                return False
+    def validate_python(self, object: Any, /, **kwargs: Any) -> Any:
+        from advanced_alchemy.exceptions import MissingDependencyError
 
-        attrs_nothing = _Nothing()
+        raise MissingDependencyError("pydantic")
 
-        def attrs_asdict(inst: Any, *, recurse: bool = True, filter: Any = None, **kwargs: Any) -> dict[str, Any]:
-            """Stand-in for ``attrs.asdict``: raises ``MissingDependencyError``."""
-            from advanced_alchemy.exceptions import MissingDependencyError
 
-            raise MissingDependencyError("attrs")
+@dataclass
+class _FailFastStub:
+    """Stand-in for ``pydantic.FailFast`` (pydantic is not installed)."""
 
-        def attrs_fields(cls: Any) -> tuple[Any, ...]:
-            """Stand-in for ``attrs.fields``: raises ``MissingDependencyError``."""
-            from advanced_alchemy.exceptions import MissingDependencyError
+    fail_fast: bool = True
 
-            raise MissingDependencyError("attrs")
 
-        def attrs_has(cls: Any) -> bool:
-            """Stand-in for ``attrs.has``: nothing is an attrs class."""
-            return False
+@dataclass_transform()
+class _StructStub(StructLike):
+    """Stand-in for ``msgspec.Struct`` (msgspec is not installed)."""
+
+
+class _UnsetTypeStub:
+    """Stand-in for ``msgspec.UnsetType`` (msgspec is not installed)."""
+
+    _instance: ClassVar[Optional[_UnsetTypeStub]] = None
+
+    def __new__(cls) -> _UnsetTypeStub:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+_UNSET_STUB = _UnsetTypeStub()
+"""Stand-in for ``msgspec.UNSET`` (msgspec is not installed)."""
+
+
+def _convert_stub(
+    obj: Any,
+    type: Any,
+    *,
+    strict: bool = True,
+    from_attributes: bool = False,
+    dec_hook: Any = None,
+    str_keys: bool = False,
+    builtin_types: Any = None,
+) -> Any:
+    """Stand-in for ``msgspec.convert``: raises ``MissingDependencyError``."""
+    from advanced_alchemy.exceptions import MissingDependencyError
+
+    raise MissingDependencyError("msgspec")
+
+
+@runtime_checkable
+class _AttrsInstanceStub(Protocol):
+    """Stand-in for ``attrs.AttrsInstance`` (attrs is not installed)."""
+
+    __attrs_attrs__: ClassVar[Any]
+
+
+class _Nothing:
+    """Type of the stand-in for ``attrs.NOTHING``."""
+
+    def __repr__(self) -> str:
+        return "NOTHING"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+_ATTRS_NOTHING_STUB = _Nothing()
+"""Stand-in for ``attrs.NOTHING`` (attrs is not installed)."""
+
+
+def _attrs_asdict_stub(inst: Any, *, recurse: bool = True, filter: Any = None, **kwargs: Any) -> dict[str, Any]:
+    """Stand-in for ``attrs.asdict``: raises ``MissingDependencyError``."""
+    from advanced_alchemy.exceptions import MissingDependencyError
+
+    raise MissingDependencyError("attrs")
+
+
+def _attrs_fields_stub(cls: Any) -> tuple[Any, ...]:
+    """Stand-in for ``attrs.fields``: raises ``MissingDependencyError``."""
+    from advanced_alchemy.exceptions import MissingDependencyError
+
+    raise MissingDependencyError("attrs")
+
+
+def _attrs_has_stub(cls: Any) -> bool:
+    """Stand-in for ``attrs.has``: nothing is an attrs class."""
+    return False
 
 
 # --- cattrs (imported on first use) ------------------------------------------------------------------
@@ -436,6 +426,19 @@ class _SQLModelStub(SQLModelBaseLike):
 
 
 _LAZY: dict[str, tuple[str, str, Any]] = {
+    # name: (module, attribute, stand-in used when the import fails)
+    "BaseModel": ("pydantic", "BaseModel", _BaseModelStub),
+    "FailFast": ("pydantic", "FailFast", _FailFastStub),
+    "TypeAdapter": ("pydantic", "TypeAdapter", _TypeAdapterStub),
+    "Struct": ("msgspec", "Struct", _StructStub),
+    "UNSET": ("msgspec", "UNSET", _UNSET_STUB),
+    "UnsetType": ("msgspec", "UnsetType", _UnsetTypeStub),
+    "convert": ("msgspec", "convert", _convert_stub),
+    "AttrsInstance": ("attrs", "AttrsInstance", _AttrsInstanceStub),
+    "attrs_asdict": ("attrs", "asdict", _attrs_asdict_stub),
+    "attrs_fields": ("attrs", "fields", _attrs_fields_stub),
+    "attrs_has": ("attrs", "has", _attrs_has_stub),
+    "attrs_nothing": ("attrs", "NOTHING", _ATTRS_NOTHING_STUB),
     "DTOData": ("litestar.dto.data_structures", "DTOData", _DTODataStub),
     "SQLModelBase": ("sqlmodel", "SQLModel", _SQLModelStub),
 }
@@ -449,7 +452,7 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(msg) from None
     try:
         value = getattr(importlib.import_module(module_name), attr)
-    except ImportError:
+    except (ImportError, AttributeError):  # not installed, or a version without ``attr``
         value = stub
     globals()[name] = value
     return value

@@ -1,5 +1,7 @@
 """Services: input conversion, lifecycle hooks and output schemas around a repository."""
 
+from typing import TYPE_CHECKING, Any
+
 from advanced_alchemy._errors import DEFAULT_ERROR_MESSAGE_TEMPLATES
 from advanced_alchemy.exceptions import ErrorMessages
 from advanced_alchemy.repository import model_from_dict
@@ -18,14 +20,12 @@ from advanced_alchemy.service._util import ResultConverter, find_filter
 from advanced_alchemy.service.pagination import OffsetPagination
 from advanced_alchemy.service.typing import (
     ATTRS_INSTALLED,
-    AttrsInstance,
     FilterTypeT,
     ModelDictListT,
     ModelDictT,
     ModelDTOT,
     SchemaDumpConfig,
     SupportedSchemaModel,
-    fields,
     is_attrs_instance,
     is_attrs_instance_with_field,
     is_attrs_instance_without_field,
@@ -50,6 +50,10 @@ from advanced_alchemy.service.typing import (
     schema_dump,
 )
 from advanced_alchemy.utils.dataclass import Empty, EmptyType
+
+if TYPE_CHECKING:
+    from advanced_alchemy.typing import AttrsInstance
+    from advanced_alchemy.typing import attrs_fields as fields
 
 __all__ = (
     "ATTRS_INSTALLED",
@@ -102,3 +106,16 @@ __all__ = (
     "model_from_dict",
     "schema_dump",
 )
+
+
+def __getattr__(name: str) -> Any:
+    # attrs' ``AttrsInstance`` and ``fields`` are imported on first access (importing this package
+    # imports no optional library).
+    if name in {"AttrsInstance", "fields"}:
+        from advanced_alchemy.service import typing as _service_typing
+
+        value = getattr(_service_typing, name)
+        globals()[name] = value
+        return value
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)

@@ -1,7 +1,8 @@
 """Typing helpers for services: schema type guards, ``schema_dump`` and the optional-library classes.
 
 Re-exports :mod:`advanced_alchemy.utils.serialization` and :mod:`advanced_alchemy.typing`; importing it
-needs no optional library (Litestar's ``DTOData`` is resolved on first access).
+imports no optional library (``BaseModel``, ``Struct``, ``UNSET``, ``AttrsInstance``, ``DTOData``, ... are
+resolved on first access).
 """
 
 from __future__ import annotations
@@ -15,11 +16,8 @@ from advanced_alchemy.typing import (
     BaseModelLike,
     DictProtocol,
     DTODataLike,
-    FailFast,
     StructLike,
     T,
-    TypeAdapter,
-    UnsetType,
 )
 from advanced_alchemy.utils.serialization import (
     ATTRS_INSTALLED,
@@ -27,9 +25,6 @@ from advanced_alchemy.utils.serialization import (
     MSGSPEC_INSTALLED,
     PYDANTIC_INSTALLED,
     PYDANTIC_USE_FAILFAST,
-    UNSET,
-    AttrsInstance,
-    BaseModel,
     BulkModelDictT,
     FilterTypeT,
     ModelDictListT,
@@ -37,15 +32,9 @@ from advanced_alchemy.utils.serialization import (
     ModelDTOT,
     PydanticOrMsgspecT,
     SchemaDumpConfig,
-    Struct,
     SupportedSchemaModel,
-    asdict,
-    attrs_nothing,
-    convert,
-    fields,
     get_attrs_fields,
     get_type_adapter,
-    has,
     has_dict_attribute,
     is_attrs_instance,
     is_attrs_instance_with_field,
@@ -78,7 +67,21 @@ from advanced_alchemy.utils.serialization import (
 )
 
 if TYPE_CHECKING:
-    from advanced_alchemy.typing import DTOData
+    from advanced_alchemy.typing import (
+        UNSET,
+        AttrsInstance,
+        BaseModel,
+        DTOData,
+        FailFast,
+        Struct,
+        TypeAdapter,
+        UnsetType,
+        convert,
+    )
+    from advanced_alchemy.typing import attrs_asdict as asdict
+    from advanced_alchemy.typing import attrs_fields as fields
+    from advanced_alchemy.typing import attrs_has as has
+    from advanced_alchemy.typing import attrs_nothing as attrs_nothing
 
 __all__ = (
     "ATTRS_INSTALLED",
@@ -149,12 +152,33 @@ __all__ = (
 )
 
 
-def __getattr__(name: str) -> Any:
-    if name == "DTOData":
-        import advanced_alchemy.typing as _typing
+# The library objects (and Litestar's ``DTOData``) come from :mod:`advanced_alchemy.typing` on first
+# access, so that importing this module imports none of pydantic, msgspec, attrs and litestar.
+_FROM_TYPING: dict[str, str] = {
+    "UNSET": "UNSET",
+    "AttrsInstance": "AttrsInstance",
+    "BaseModel": "BaseModel",
+    "DTOData": "DTOData",
+    "FailFast": "FailFast",
+    "Struct": "Struct",
+    "TypeAdapter": "TypeAdapter",
+    "UnsetType": "UnsetType",
+    "convert": "convert",
+    "asdict": "attrs_asdict",
+    "fields": "attrs_fields",
+    "has": "attrs_has",
+    "attrs_nothing": "attrs_nothing",
+}
 
-        value = _typing.DTOData
-        globals()[name] = value
-        return value
-    msg = f"module {__name__!r} has no attribute {name!r}"
-    raise AttributeError(msg)
+
+def __getattr__(name: str) -> Any:
+    try:
+        source = _FROM_TYPING[name]
+    except KeyError:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg) from None
+    import advanced_alchemy.typing as _typing
+
+    value = getattr(_typing, source)
+    globals()[name] = value
+    return value

@@ -28,29 +28,19 @@ from uuid import UUID
 from sqlalchemy import Row, RowMapping
 from typing_extensions import Annotated, TypeAlias, TypeGuard, TypeVar
 
+from advanced_alchemy import typing as _typing
 from advanced_alchemy.exceptions import MissingDependencyError, SerializationError
 from advanced_alchemy.typing import (
     ATTRS_INSTALLED,
     CATTRS_INSTALLED,
     MSGSPEC_INSTALLED,
     PYDANTIC_INSTALLED,
-    UNSET,
-    AttrsInstance,
     AttrsLike,
-    BaseModel,
     BaseModelLike,
     DTODataLike,
-    FailFast,
-    Struct,
     StructLike,
     T,
-    TypeAdapter,
-    convert,
 )
-from advanced_alchemy.typing import attrs_asdict as asdict
-from advanced_alchemy.typing import attrs_fields as fields
-from advanced_alchemy.typing import attrs_has as has
-from advanced_alchemy.typing import attrs_nothing as attrs_nothing
 from advanced_alchemy.typing import cattrs_structure as structure
 from advanced_alchemy.typing import cattrs_unstructure as unstructure
 from advanced_alchemy.utils.dataclass import Empty
@@ -60,6 +50,45 @@ if TYPE_CHECKING:
 
     from advanced_alchemy.filters import StatementFilter
     from advanced_alchemy.repository.typing import ModelT
+    from advanced_alchemy.typing import (
+        UNSET,
+        AttrsInstance,
+        BaseModel,
+        Struct,
+        convert,
+    )
+    from advanced_alchemy.typing import attrs_asdict as asdict
+    from advanced_alchemy.typing import attrs_fields as fields
+    from advanced_alchemy.typing import attrs_has as has
+    from advanced_alchemy.typing import attrs_nothing as attrs_nothing
+
+# Library objects re-exported from :mod:`advanced_alchemy.typing`, fetched on first access (module
+# ``__getattr__``) so that importing this module imports none of pydantic, msgspec and attrs.
+_FROM_TYPING: dict[str, str] = {
+    "UNSET": "UNSET",
+    "AttrsInstance": "AttrsInstance",
+    "BaseModel": "BaseModel",
+    "FailFast": "FailFast",
+    "Struct": "Struct",
+    "TypeAdapter": "TypeAdapter",
+    "convert": "convert",
+    "asdict": "attrs_asdict",
+    "fields": "attrs_fields",
+    "has": "attrs_has",
+    "attrs_nothing": "attrs_nothing",
+}
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        source = _FROM_TYPING[name]
+    except KeyError:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg) from None
+    value = getattr(_typing, source)
+    globals()[name] = value
+    return value
+
 
 __all__ = (
     "ATTRS_INSTALLED",
@@ -492,8 +521,9 @@ def is_dict_without_field(v: Any, field_name: str) -> TypeGuard[dict[str, Any]]:
 
 
 def is_pydantic_model(v: Any) -> TypeGuard[BaseModelLike]:
-    """Whether ``v`` is a Pydantic model instance (``False`` when pydantic is not installed)."""
-    return PYDANTIC_INSTALLED and isinstance(v, BaseModel)
+    """Whether ``v`` is a Pydantic model instance (``False`` when pydantic is not installed or not loaded)."""
+    cls = _loaded_class("pydantic.main", "BaseModel")
+    return cls is not None and isinstance(v, cls)
 
 
 def is_pydantic_model_with_field(v: Any, field_name: str) -> TypeGuard[BaseModelLike]:
@@ -507,8 +537,9 @@ def is_pydantic_model_without_field(v: Any, field_name: str) -> TypeGuard[BaseMo
 
 
 def is_msgspec_struct(v: Any) -> TypeGuard[StructLike]:
-    """Whether ``v`` is a msgspec Struct instance (``False`` when msgspec is not installed)."""
-    return MSGSPEC_INSTALLED and isinstance(v, Struct)
+    """Whether ``v`` is a msgspec Struct instance (``False`` when msgspec is not installed or not loaded)."""
+    cls = _loaded_class("msgspec", "Struct")
+    return cls is not None and isinstance(v, cls)
 
 
 def is_msgspec_struct_with_field(v: Any, field_name: str) -> TypeGuard[StructLike]:
@@ -521,9 +552,16 @@ def is_msgspec_struct_without_field(v: Any, field_name: str) -> TypeGuard[Struct
     return is_msgspec_struct(v) and not hasattr(v, field_name)
 
 
+def _attrs_has(cls: type) -> bool:
+    """``attrs.has(cls)`` when attrs was already imported, else ``False`` (attrs is never imported here)."""
+    attr = sys.modules.get("attr")
+    has_fn = getattr(attr, "has", None) if attr is not None else None
+    return has_fn is not None and bool(has_fn(cls))
+
+
 def is_attrs_instance(obj: Any) -> TypeGuard[AttrsLike]:
-    """Whether ``obj`` is an attrs instance (``False`` when attrs is not installed)."""
-    return ATTRS_INSTALLED and not isinstance(obj, type) and has(type(obj))
+    """Whether ``obj`` is an attrs instance (``False`` when attrs is not installed or not loaded)."""
+    return not isinstance(obj, type) and _attrs_has(type(obj))
 
 
 def is_attrs_instance_with_field(v: Any, field_name: str) -> TypeGuard[AttrsLike]:
@@ -537,8 +575,8 @@ def is_attrs_instance_without_field(v: Any, field_name: str) -> TypeGuard[AttrsL
 
 
 def is_attrs_schema(cls: Any) -> TypeGuard[type[AttrsLike]]:
-    """Whether ``cls`` is an attrs class (``False`` when attrs is not installed)."""
-    return ATTRS_INSTALLED and isinstance(cls, type) and has(cls)
+    """Whether ``cls`` is an attrs class (``False`` when attrs is not installed or not loaded)."""
+    return isinstance(cls, type) and _attrs_has(cls)
 
 
 def is_dataclass(obj: Any) -> TypeGuard[Any]:
@@ -559,8 +597,8 @@ def is_dataclass_without_field(obj: Any, field_name: str) -> TypeGuard[object]:
 def _loaded_class(module_name: str, attr: str) -> Optional[type]:
     """``module.attr`` when that module was already imported by someone, else ``None``.
 
-    An object cannot be an instance of a class whose module was never imported, so guards for costly
-    libraries (litestar, sqlmodel) never import them.
+    An object cannot be an instance of a class whose module was never imported, so the type guards
+    never import the schema libraries (pydantic, msgspec, attrs, litestar, sqlmodel).
     """
     module = sys.modules.get(module_name)
     cls = getattr(module, attr, None) if module is not None else None
@@ -632,15 +670,15 @@ def get_type_adapter(f: type[T]) -> Any:
     if not PYDANTIC_INSTALLED:
         raise MissingDependencyError("pydantic")
     if PYDANTIC_USE_FAILFAST:
-        return TypeAdapter(cast("Any", Annotated[f, FailFast()]))
-    return TypeAdapter(f)
+        return _typing.TypeAdapter(cast("Any", Annotated[f, _typing.FailFast()]))
+    return _typing.TypeAdapter(f)
 
 
 def get_attrs_fields(cls: Any) -> tuple[Any, ...]:
     """The attrs fields of ``cls`` (empty when it is not an attrs class or attrs is not installed)."""
     if not is_attrs_schema(cls):
         return ()
-    return tuple(fields(cls))
+    return tuple(_typing.attrs_fields(cls))
 
 
 if not TYPE_CHECKING:  # mypy rejects ``type[T]`` arguments to an lru_cache wrapper (it wants Hashable)
@@ -670,6 +708,7 @@ _KEEP_ALL_DUMP_CONFIG = SchemaDumpConfig(exclude_unset=False, exclude_sentinels=
 
 
 def _pydantic_missing_sentinel() -> Any:
+    """Pydantic's ``MISSING`` (``None`` when this pydantic has none); imports pydantic."""
     if not PYDANTIC_INSTALLED:
         return None
     try:
@@ -687,11 +726,62 @@ def _pydantic_missing_sentinel() -> Any:
         return None
 
 
-_PYDANTIC_MISSING: Any = _pydantic_missing_sentinel()
-_SENTINEL_IDS = frozenset(id(s) for s in (UNSET, attrs_nothing, Empty, _PYDANTIC_MISSING) if s is not None)
+# "No value" sentinels. Those of pydantic, msgspec and attrs are looked up once their library is loaded (a
+# value cannot be one of them before): ``schema_dump`` calls ``_load_sentinels`` while some are pending,
+# which costs a ``sys.modules`` lookup per pending library.
+
+_NOT_LOADED: Any = object()
+
+
+def _loaded_pydantic_missing() -> Any:
+    core = sys.modules.get("pydantic_core")
+    missing = getattr(core, "MISSING", None) if core is not None else None
+    if missing is not None:
+        return missing
+    if sys.modules.get("pydantic") is None:
+        return _NOT_LOADED
+    return _pydantic_missing_sentinel()
+
+
+def _loaded_msgspec_unset() -> Any:
+    msgspec = sys.modules.get("msgspec")
+    return _NOT_LOADED if msgspec is None else getattr(msgspec, "UNSET", None)
+
+
+def _loaded_attrs_nothing() -> Any:
+    attr = sys.modules.get("attr")
+    return _NOT_LOADED if attr is None else getattr(attr, "NOTHING", None)
+
+
+_PYDANTIC_MISSING: Any = None
+"""Pydantic's ``MISSING`` once pydantic is loaded (``None`` before, or when this pydantic has none)."""
+_SENTINEL_IDS: frozenset[int] = frozenset(id(s) for s in (Empty, _typing._UNSET_STUB, _typing._ATTRS_NOTHING_STUB))
+_PENDING_SENTINELS: tuple[Callable[[], Any], ...] = (
+    _loaded_pydantic_missing,
+    _loaded_msgspec_unset,
+    _loaded_attrs_nothing,
+)
+
+
+def _load_sentinels() -> None:
+    """Add the sentinels of the libraries loaded since the last call to ``_SENTINEL_IDS``."""
+    global _SENTINEL_IDS, _PENDING_SENTINELS, _PYDANTIC_MISSING
+    ids = set(_SENTINEL_IDS)
+    pending: list[Callable[[], Any]] = []
+    for loader in _PENDING_SENTINELS:
+        sentinel = loader()
+        if sentinel is _NOT_LOADED:
+            pending.append(loader)
+        elif sentinel is not None:
+            ids.add(id(sentinel))
+            if loader is _loaded_pydantic_missing:
+                _PYDANTIC_MISSING = sentinel
+    _SENTINEL_IDS = frozenset(ids)  # before the pending list shrinks, for concurrent readers
+    _PENDING_SENTINELS = tuple(pending)
 
 
 def _is_sentinel(value: Any) -> bool:
+    """Whether ``value`` is a known sentinel (``schema_dump`` loads the pending ones first)."""
     return id(value) in _SENTINEL_IDS
 
 
@@ -728,7 +818,7 @@ def _dataclass_default(field: dataclasses.Field[Any]) -> Any:
 
 def _attrs_default(attribute: Any) -> Any:
     default = attribute.default
-    if default is attrs_nothing:
+    if default is _typing.attrs_nothing:
         return _NO_DEFAULT
     factory = getattr(default, "factory", None)
     if factory is not None:
@@ -781,6 +871,7 @@ def _dump_dataclass(data: Any, config: SchemaDumpConfig) -> dict[str, Any]:
 
 
 def _dump_attrs(data: Any, config: SchemaDumpConfig) -> dict[str, Any]:
+    asdict = _typing.attrs_asdict
     if not (config.exclude_sentinels or config.exclude_none or config.exclude_defaults):
         return asdict(data)
 
@@ -849,6 +940,8 @@ def schema_dump(
     """
     if isinstance(data, dict):
         return data
+    if _PENDING_SENTINELS:
+        _load_sentinels()
     if config is None:
         config = _DEFAULT_DUMP_CONFIG if exclude_unset else _KEEP_ALL_DUMP_CONFIG
     if isinstance(data, RowMapping):
