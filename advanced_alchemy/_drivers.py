@@ -74,6 +74,34 @@ def _attach(session: Any, step: Attach) -> list[Any]:
     return attached
 
 
+def _opens_no_transaction_before_savepoint(driver_connection: Any) -> bool:
+    """Whether a SAVEPOINT emitted now would begin (and its RELEASE commit) a transaction of its own.
+
+    The ``sqlite3`` / ``aiosqlite`` drivers in their default (legacy) transaction mode begin a transaction
+    only before DML; a SAVEPOINT outside one would then not belong to the session's transaction.
+    """
+    module = type(driver_connection).__module__.partition(".")[0]
+    if module not in {"sqlite3", "aiosqlite"}:
+        return False
+    legacy = getattr(driver_connection, "isolation_level", None) is not None  # None: autocommit / user BEGIN
+    return legacy and not getattr(driver_connection, "in_transaction", True)
+
+
+def _begin_nested_sync(session: Any) -> Any:
+    connection = session.connection()
+    if _opens_no_transaction_before_savepoint(connection.connection.driver_connection):
+        connection.exec_driver_sql("BEGIN")
+    return session.begin_nested()
+
+
+async def _begin_nested_async(session: Any) -> Any:
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    if _opens_no_transaction_before_savepoint(raw.driver_connection):
+        await connection.exec_driver_sql("BEGIN")
+    return await session.begin_nested()
+
+
 def _caller_owns_transaction(session: Any) -> bool:
     """Whether the caller began the current transaction explicitly (``with session.begin():``, a savepoint).
 
@@ -109,7 +137,7 @@ def _sync_step(session: Any, step: Step) -> Any:
     if isinstance(step, Delete):
         return session.delete(step.instance)
     if isinstance(step, BeginNested):
-        return session.begin_nested()
+        return _begin_nested_sync(session)
     if isinstance(step, EndNested):
         return step.transaction.commit() if step.commit else step.transaction.rollback()
     return _session_only(session, step)
@@ -129,7 +157,7 @@ async def _async_step(session: Any, step: Step) -> Any:
     if isinstance(step, Delete):
         return await session.delete(step.instance)
     if isinstance(step, BeginNested):
-        return await session.begin_nested()
+        return await _begin_nested_async(session)
     if isinstance(step, EndNested):
         return await (step.transaction.commit() if step.commit else step.transaction.rollback())
     return _session_only(session, step)
