@@ -87,19 +87,21 @@ def _opens_no_transaction_before_savepoint(driver_connection: Any) -> bool:
     return legacy and not getattr(driver_connection, "in_transaction", True)
 
 
-def _begin_nested_sync(session: Any) -> Any:
-    connection = session.connection()
+def _begin_nested_sync(session: Any, step: BeginNested) -> Any:
+    bind_arguments = {"mapper": step.mapper} if step.mapper is not None else None
+    connection = session.connection(bind_arguments=bind_arguments)
     if _opens_no_transaction_before_savepoint(connection.connection.driver_connection):
         connection.exec_driver_sql("BEGIN")
-    return session.begin_nested()
+    return session.begin_nested() if step.session_level else connection.begin_nested()
 
 
-async def _begin_nested_async(session: Any) -> Any:
-    connection = await session.connection()
+async def _begin_nested_async(session: Any, step: BeginNested) -> Any:
+    bind_arguments = {"mapper": step.mapper} if step.mapper is not None else None
+    connection = await session.connection(bind_arguments=bind_arguments)
     raw = await connection.get_raw_connection()
     if _opens_no_transaction_before_savepoint(raw.driver_connection):
         await connection.exec_driver_sql("BEGIN")
-    return await session.begin_nested()
+    return await (session.begin_nested() if step.session_level else connection.begin_nested())
 
 
 def _caller_owns_transaction(session: Any) -> bool:
@@ -137,7 +139,7 @@ def _sync_step(session: Any, step: Step) -> Any:
     if isinstance(step, Delete):
         return session.delete(step.instance)
     if isinstance(step, BeginNested):
-        return _begin_nested_sync(session)
+        return _begin_nested_sync(session, step)
     if isinstance(step, EndNested):
         return step.transaction.commit() if step.commit else step.transaction.rollback()
     return _session_only(session, step)
@@ -157,7 +159,7 @@ async def _async_step(session: Any, step: Step) -> Any:
     if isinstance(step, Delete):
         return await session.delete(step.instance)
     if isinstance(step, BeginNested):
-        return await _begin_nested_async(session)
+        return await _begin_nested_async(session, step)
     if isinstance(step, EndNested):
         return await (step.transaction.commit() if step.commit else step.transaction.rollback())
     return _session_only(session, step)

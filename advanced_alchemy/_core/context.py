@@ -36,9 +36,9 @@ class CallContext(Generic[M]):
     order_by: Any = None
     count_with_window_function: bool = True
     prefer_any: bool = False
+    """Match a list of keys with one ``= ANY(:array)`` parameter instead of ``IN (...)``."""
     plain_statement: bool = False
     """``statement`` is the repository's default ``select(model)`` (so a count can be built directly)."""
-    """Match a list of keys with one ``= ANY(:array)`` parameter instead of ``IN (...)``."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, TypeVar
 
 from sqlalchemy import Result, bindparam, func, inspect, over, select
 from sqlalchemy import delete as sql_delete
@@ -63,6 +63,8 @@ __all__ = (
     "update",
 )
 
+T = TypeVar("T")
+
 _NOT_FOUND = "No item found when one was expected"
 # Bound parameters one statement may carry, per dialect (IN lists are chunked to fit); others get 950.
 _BIND_PARAMETER_LIMITS = {
@@ -96,6 +98,33 @@ def persist(
             yield Refresh(instance, attribute_names, with_for_update)
     if ctx.auto_expunge:
         yield Expunge(instances)
+
+
+def atomic(
+    ctx: CallContext[M], write: Callable[[], Operation[T]], *, unit_of_work: bool, flush_first: bool = True
+) -> Operation[T]:
+    """Run the statements of a bulk write inside a SAVEPOINT.
+
+    If they fail, the savepoint is rolled back and the error re-raised: the session's transaction is as it
+    was before the call, its earlier work intact and still committable, nothing of the call written.
+    ``unit_of_work`` writes (added or changed instances flushed by the session) use ``session.begin_nested()``,
+    which flushes earlier work first and restores the session's objects on rollback. Writes that send their
+    own statements use a savepoint on the connection; earlier pending work is flushed before it
+    (``flush_first``), so no ORM statement of the call autoflushes it into the savepoint. DuckDB has no
+    savepoints: there a failed write needs the caller's rollback.
+    """
+    if ctx.dialect_name in _NO_SAVEPOINT_DIALECTS:
+        return (yield from write())
+    if flush_first and not unit_of_work:
+        yield Flush()
+    savepoint = yield BeginNested(session_level=unit_of_work, mapper=ctx.info.mapper)
+    try:
+        result = yield from write()
+    except Exception:
+        yield EndNested(savepoint, commit=False)
+        raise
+    yield EndNested(savepoint, commit=True)
+    return result
 
 
 def _fully_loaded(info: Any, instance: Any) -> bool:
@@ -138,12 +167,22 @@ def add_many(ctx: CallContext[M], data: Sequence[M], *, bulk: bool = True) -> Op
         return data
     rows = _bulk_insert_rows(ctx, data) if bulk else None
     if rows is None:
-        yield AddAll(data)
+        yield from atomic(ctx, lambda: _add_and_flush(data), unit_of_work=True)
     else:
-        yield Execute(sql_insert(ctx.info.table), rows)
+        yield from atomic(ctx, lambda: _execute(sql_insert(ctx.info.table), rows), unit_of_work=False)
         yield Attach(data)
     yield from persist(ctx, data, refresh=False)
     return data
+
+
+def _add_and_flush(data: Sequence[Any]) -> Operation[None]:
+    yield AddAll(data)
+    yield Flush()
+
+
+def _execute(statement: Any, params: Any = None) -> Operation[Result[Any]]:
+    result: Result[Any] = yield Execute(statement, params)
+    return result
 
 
 def _bulk_insert_rows(ctx: CallContext[M], data: Sequence[M]) -> Optional[list[dict[str, Any]]]:
@@ -358,6 +397,25 @@ def delete_many(
     if chunk_size is not None and chunk_size < 1:
         msg = f"chunk_size must be at least 1, got {chunk_size}"
         raise ValueError(msg)
+    removed: list[M] = yield from atomic(
+        ctx,
+        lambda: _delete_by_keys(ctx, item_ids, id_attribute, chunk_size, supports_returning=supports_returning),
+        unit_of_work=False,
+    )
+    yield from persist(ctx, [], refresh=False)
+    if ctx.auto_expunge and removed:
+        yield Expunge(removed)
+    return removed
+
+
+def _delete_by_keys(
+    ctx: CallContext[M],
+    item_ids: Sequence[Any],
+    id_attribute: Any,
+    chunk_size: Optional[int],
+    *,
+    supports_returning: bool,
+) -> Operation[list[M]]:
     info = ctx.info
     key_column = resolve_field(ctx.model, id_attribute) if id_attribute is not None else None
     if key_column is None and not info.has_composite_pk:
@@ -383,9 +441,6 @@ def delete_many(
             if rows:
                 yield Execute(sql_delete(ctx.model).where(where))
             removed.extend(rows)
-    yield from persist(ctx, [], refresh=False)
-    if ctx.auto_expunge and removed:
-        yield Expunge(removed)
     return removed
 
 
@@ -448,7 +503,8 @@ def update_many(ctx: CallContext[M], data: Sequence[Any]) -> Operation[list[M]]:
         if stamp and not _updated_at_set_by_caller(item, state):
             row["updated_at"] = now
         payload.append(row)
-    yield from _update_by_primary_key(info, payload)
+    # tracked instances carry the very changes written here: flushing them first would write them twice
+    yield from atomic(ctx, lambda: _update_by_primary_key(info, payload), unit_of_work=False, flush_first=not tracked)
     if tracked:
         assert states is not None
         _mark_written(states, payload)
@@ -534,6 +590,22 @@ def delete_where(
     ctx: CallContext[M], filters: Sequence[Any], kwargs: dict[str, Any], *, sanity_check: bool, supports_returning: bool
 ) -> Operation[list[M]]:
     """Delete every row matching the filters (pagination ignored); returns the deleted rows."""
+    deleted: list[M] = yield from atomic(
+        ctx,
+        lambda: _delete_matching(
+            ctx, filters, kwargs, sanity_check=sanity_check, supports_returning=supports_returning
+        ),
+        unit_of_work=False,
+    )
+    yield from persist(ctx, [], refresh=False)
+    if ctx.auto_expunge and deleted:
+        yield Expunge(deleted)
+    return deleted
+
+
+def _delete_matching(
+    ctx: CallContext[M], filters: Sequence[Any], kwargs: dict[str, Any], *, sanity_check: bool, supports_returning: bool
+) -> Operation[list[M]]:
     statement = st.apply_filters(sql_delete(ctx.model), ctx.model, filters, kwargs, paginate=False)
     if supports_returning:
         result: Result[Any] = yield Execute(statement.returning(ctx.model))
@@ -547,9 +619,6 @@ def delete_where(
 
             msg = "Deleted count does not match fetched count. Rollback issued."
             raise RepositoryError(msg)
-    yield from persist(ctx, [], refresh=False)
-    if ctx.auto_expunge and deleted:
-        yield Expunge(deleted)
     return deleted
 
 
@@ -719,9 +788,16 @@ def upsert_many(
         raise ValueError(msg)
     plan = None if no_merge else native_upsert_plan(ctx, data, fields, keys)
     if plan is None:
-        rows: list[M] = yield from _upsert_many_fallback(ctx, data, fields, keys, complete)
+        rows: list[M] = yield from atomic(
+            ctx, lambda: _upsert_many_fallback(ctx, data, fields, keys, complete), unit_of_work=True
+        )
     else:
-        rows = yield from _upsert_many_native(ctx, data, fields, keys, plan, chunk_size)
+        native = plan
+        stored = yield from atomic(
+            ctx, lambda: _upsert_many_native(ctx, fields, keys, native, chunk_size), unit_of_work=False
+        )
+        rows = yield Attach(data, stored)
+    yield from persist(ctx, rows, refresh=False)
     return rows
 
 
@@ -859,13 +935,14 @@ def native_upsert_plan(
 
 def _upsert_many_native(
     ctx: CallContext[M],
-    data: Sequence[M],
     fields: list[str],
     keys: list[tuple[Any, ...]],
     plan: NativeUpsertPlan,
     chunk_size: Optional[int],
-) -> Operation[list[M]]:
-    """Write each chunk with one native statement, read the chunk's rows back by match key, attach ``data``.
+) -> Operation[list[dict[str, Any]]]:
+    """Write each chunk with one native statement and read its rows back by match key.
+
+    Returns, per input row, the column attribute values to attach its instance with.
 
     The read-back runs in the same transaction, where the written rows are locked, so it sees exactly what the
     statement left; it is cheaper than ``RETURNING`` through batched ``VALUES`` (notably on PostgreSQL).
@@ -921,9 +998,7 @@ def _upsert_many_native(
         attached = {attr: sent_row[column_key] for attr, column_key in sent.items() if column_key in sent_row}
         attached.update(stored[key])
         attached_values.append(attached)
-    results: list[M] = yield Attach(data, attached_values)
-    yield from persist(ctx, results, refresh=False)
-    return results
+    return attached_values
 
 
 def _upsert_many_fallback(
@@ -933,7 +1008,7 @@ def _upsert_many_fallback(
     keys: list[tuple[Any, ...]],
     complete: list[tuple[Any, ...]],
 ) -> Operation[list[M]]:
-    """Select the existing rows by the whole match tuple, update those, insert the rest; one flush/commit."""
+    """Select the existing rows by the whole match tuple, update those, insert the rest; one flush."""
     info = ctx.info
     existing_by_key: dict[tuple[Any, ...], Any] = {}
     if complete:
@@ -961,5 +1036,5 @@ def _upsert_many_fallback(
             results.append(current)
     if to_insert:
         yield AddAll(to_insert)
-    yield from persist(ctx, results, refresh=False)
+    yield Flush()
     return results

@@ -102,7 +102,15 @@ class Expunge:
 
 @dataclass(frozen=True)
 class BeginNested:
-    """``session.begin_nested()`` -> the savepoint transaction."""
+    """A SAVEPOINT -> its transaction object (``commit()`` releases it, ``rollback()`` rolls back to it).
+
+    ``session_level``: ``session.begin_nested()``, which first flushes the session and on rollback also
+    restores the session's objects (for unit-of-work writes). Otherwise a SAVEPOINT on the connection
+    that serves ``mapper`` (no flush; for writes that send only their own statements).
+    """
+
+    session_level: bool = True
+    mapper: Any = None
 
 
 @dataclass(frozen=True)

@@ -49,15 +49,20 @@ def upsert_backend(backend: Backend) -> Any:
     backend.drop_all(UpsertBase.metadata)
 
 
+_TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN")
+
+
 class StatementLog:
-    """Statements sent to the database while active."""
+    """Statements sent to the database while active (transaction control kept apart)."""
 
     def __init__(self, engine: Any) -> None:
         self.engine = getattr(engine, "sync_engine", engine)
         self.statements: list[str] = []
+        self.transaction_control: list[str] = []
 
     def _record(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        self.statements.append(" ".join(statement.split()).upper())
+        flat = " ".join(statement.split()).upper()
+        (self.transaction_control if flat.startswith(_TRANSACTION_CONTROL) else self.statements).append(flat)
 
     def __enter__(self) -> StatementLog:
         event.listen(self.engine, "before_cursor_execute", self._record)
@@ -92,6 +97,8 @@ def test_upsert_many_is_one_statement_per_chunk_and_keeps_input_order(upsert_bac
     writes = log.starting("INSERT") + log.starting("MERGE")
     assert len(writes) == 3, log.statements  # 20 rows, chunks of 7
     assert not log.starting("UPDATE")
+    savepoints = [s for s in log.transaction_control if s.startswith("SAVEPOINT")]
+    assert len(savepoints) == (0 if upsert_backend.dialect_name == "duckdb" else 1)  # one for the whole batch
     assert len(log.statements) <= 3 * 2 + 2  # a re-SELECT per chunk at most (no RETURNING), plus commit noise
 
 

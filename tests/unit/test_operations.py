@@ -13,7 +13,7 @@ from support import compile_sql
 from advanced_alchemy._core import ops
 from advanced_alchemy._core.context import CallContext
 from advanced_alchemy._core.model_info import model_info
-from advanced_alchemy._core.steps import Add, AddAll, Commit, Execute, Expunge, Flush, Refresh
+from advanced_alchemy._core.steps import Add, AddAll, BeginNested, Commit, EndNested, Execute, Expunge, Flush, Refresh
 from advanced_alchemy.exceptions import NotFoundError
 from advanced_alchemy.filters import LimitOffset, OrderBy
 
@@ -68,7 +68,9 @@ def test_add_commits_and_expunges_when_asked() -> None:
 def test_add_many_never_refreshes_and_skips_empty_input() -> None:
     widgets = [Widget(name="a"), Widget(name="b")]
     steps, value = drive(ops.add_many(context(), widgets))
-    assert steps == [AddAll(widgets), Flush()]
+    # the unit of work flushes them inside a savepoint: a failure leaves the transaction as it was
+    savepoint = BeginNested(session_level=True, mapper=model_info(Widget).mapper)
+    assert steps == [savepoint, AddAll(widgets), Flush(), EndNested(None, commit=True), Flush()]
     assert value is widgets
     assert drive(ops.add_many(context(), []))[0] == []
 
