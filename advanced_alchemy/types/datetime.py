@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import DateTime, TypeDecorator, TypeEngine
@@ -44,8 +44,24 @@ class DateTimeUTC(TypeDecorator[datetime.datetime]):
         return value.astimezone(datetime.timezone.utc)
 
     def process_result_value(self, value: Optional[datetime.datetime], dialect: Dialect) -> Optional[datetime.datetime]:
-        if value is None:
-            return value
-        if value.tzinfo is None:
-            return value.replace(tzinfo=datetime.timezone.utc)
-        return value.astimezone(datetime.timezone.utc)
+        return _as_utc(value)
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Optional[Callable[[Any], Any]]:
+        """The stored type's conversion, then :meth:`process_result_value`, as one closure."""
+        convert = self.impl_instance.result_processor(dialect, coltype)
+        if convert is None:
+            return _as_utc
+
+        def process(value: Any) -> Optional[datetime.datetime]:
+            return _as_utc(convert(value))
+
+        return process
+
+
+def _as_utc(value: Optional[datetime.datetime]) -> Optional[datetime.datetime]:
+    """A stored datetime as an aware UTC datetime (naive values are UTC)."""
+    if value is None:
+        return value
+    if value.tzinfo is None:
+        return value.replace(tzinfo=datetime.timezone.utc)
+    return value.astimezone(datetime.timezone.utc)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import uuid
-from typing import Any, Optional, Union, cast
+from typing import Any, Callable, Optional, Union, cast
 
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import BINARY, CHAR, TypeDecorator
@@ -65,6 +65,28 @@ class GUID(TypeDecorator[uuid.UUID]):
         if self.binary or dialect.name in _RAW_BYTES_DIALECTS:
             return as_uuid.bytes
         return as_uuid.hex
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Optional[Callable[[Any], Optional[uuid.UUID]]]:
+        """:meth:`process_result_value`, with the two common cases answered without the general path.
+
+        A driver's ``uuid.UUID`` comes back as is and 16 raw bytes become a UUID directly; everything else
+        (and any dialect whose stored type converts values itself, or Spanner's base64) takes the full path.
+        """
+        general = super().result_processor(dialect, coltype)
+        if general is None or dialect.name.startswith("spanner"):
+            return general
+        if self.impl_instance.result_processor(dialect, coltype) is not None:
+            return general
+        uuid_class = uuid.UUID
+
+        def process(value: Any) -> Optional[uuid.UUID]:
+            if value is None or value.__class__ is uuid_class:
+                return value
+            if value.__class__ is bytes and len(value) == 16:  # 16 raw bytes: BINARY(16) storage
+                return uuid_class(bytes=value)
+            return general(value)
+
+        return process
 
     def process_result_value(
         self, value: Optional[Union[bytes, str, uuid.UUID]], dialect: Dialect
