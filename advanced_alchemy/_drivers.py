@@ -127,6 +127,9 @@ def _execute_kwargs(step: Execute) -> dict[str, Any]:
 
 def _sync_step(session: Any, step: Step) -> Any:
     if isinstance(step, Execute):
+        if not step.autoflush:
+            with session.no_autoflush:
+                return session.execute(step.statement, **_execute_kwargs(step))
         return session.execute(step.statement, **_execute_kwargs(step))
     if isinstance(step, Flush):
         return session.flush()
@@ -147,6 +150,9 @@ def _sync_step(session: Any, step: Step) -> Any:
 
 async def _async_step(session: Any, step: Step) -> Any:
     if isinstance(step, Execute):
+        if not step.autoflush:
+            with session.sync_session.no_autoflush:
+                return await session.execute(step.statement, **_execute_kwargs(step))
         return await session.execute(step.statement, **_execute_kwargs(step))
     if isinstance(step, Flush):
         return await session.flush()

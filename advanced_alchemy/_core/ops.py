@@ -552,7 +552,8 @@ def _mark_written(states: Sequence[Any], payload: Sequence[dict[str, Any]]) -> N
 def _update_by_primary_key(info: Any, payload: list[dict[str, Any]]) -> Operation[None]:
     """Core ``UPDATE table SET ... WHERE pk = ...`` executemany, one per distinct set of columns.
 
-    Core, not the ORM's bulk UPDATE: that would first autoflush the very changes it is about to write.
+    Core, not the ORM's bulk UPDATE, and without autoflush: flushing first would write the very changes it
+    is about to write (SQLAlchemy 2.1 autoflushes before Core statements too).
     """
     pk_names = set(info.pk_attr_names)
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
@@ -567,7 +568,7 @@ def _update_by_primary_key(info: Any, payload: list[dict[str, Any]]) -> Operatio
         where = [mapper.attrs[key].columns[0] == bindparam(names[key]) for key in info.pk_attr_names]
         values: dict[str, Any] = {mapper.attrs[key].columns[0].key: bindparam(names[key]) for key in set_keys}
         statement = sql_update(info.table).where(*where).values(values)
-        yield Execute(statement, [{names[key]: value for key, value in row.items()} for row in rows])
+        yield Execute(statement, [{names[key]: value for key, value in row.items()} for row in rows], autoflush=False)
 
 
 def _changed_row_dict(info: Any, state: Any) -> dict[str, Any]:
@@ -575,7 +576,11 @@ def _changed_row_dict(info: Any, state: Any) -> dict[str, Any]:
     changed = state.committed_state
     values: dict[str, Any] = state.dict
     pk_names = info.pk_attr_names
-    return {key: values[key] for key in info.column_attr_names if key in values and (key in changed or key in pk_names)}
+    row = {key: values[key] for key in info.column_attr_names if key in values and (key in changed or key in pk_names)}
+    if state.identity is not None:  # an expired key (e.g. after a commit) is still in the identity
+        for name, value in zip(pk_names, state.identity, strict=True):
+            row.setdefault(name, value)
+    return row
 
 
 def _updated_at_set_by_caller(item: Any, state: Any) -> bool:

@@ -38,6 +38,8 @@ class Execute:
     statement: Executable
     params: Optional[Union[dict[str, Any], Sequence[dict[str, Any]]]] = None
     execution_options: Optional[dict[str, Any]] = None
+    autoflush: bool = True
+    """``False``: run it in ``session.no_autoflush`` (it writes the pending changes itself)."""
 
 
 @dataclass(frozen=True)

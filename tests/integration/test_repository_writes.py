@@ -48,6 +48,23 @@ def test_update_many_writes_values_and_moves_updated_at(authors_backend: Backend
     run_scenario(authors_backend, scenario, RepoAuthor)
 
 
+def test_update_many_of_expired_instances_uses_their_identity(authors_backend: Backend) -> None:
+    """After a commit with ``expire_on_commit=True`` even the key is expired; the identity still holds it."""
+
+    async def scenario(session: Any, repo: Any) -> None:
+        created = await repo.add_many([RepoAuthor(name=f"e{i}", rank=i) for i in range(2)], auto_commit=True)
+        for author in created:
+            expired = session.expire(author)  # what a commit with expire_on_commit=True does
+            if expired is not None:  # the sync session's test wrapper returns an awaitable
+                await expired
+        for author in created:
+            author.rank = 50
+        await repo.update_many(created, auto_commit=True)
+        assert await repo.count(RepoAuthor.rank == 50) == 2
+
+    run_scenario(authors_backend, scenario, RepoAuthor)
+
+
 def test_delete_where(authors_backend: Backend) -> None:
     async def scenario(session: Any, repo: Any) -> None:
         await repo.add_many([RepoAuthor(name=f"w{i}", rank=i % 2) for i in range(6)], auto_commit=True)
