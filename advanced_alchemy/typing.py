@@ -10,8 +10,20 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Optional, Protocol, Union, runtime_checkable
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    ClassVar,
+    Generic,
+    Literal,
+    Optional,
+    Protocol,
+    Union,
+    runtime_checkable,
+)
 
 from typing_extensions import TypeVar, dataclass_transform
 
@@ -456,3 +468,22 @@ def __getattr__(name: str) -> Any:
         value = stub
     globals()[name] = value
     return value
+
+
+def lazy_reexports(module_name: str, names: dict[str, str]) -> Callable[[str], Any]:
+    """A module ``__getattr__`` serving ``names`` (exported name -> name in this module) on first access.
+
+    Modules that re-export the library objects above use it, so importing them imports no optional library.
+    """
+
+    def module_getattr(name: str) -> Any:
+        try:
+            source = names[name]
+        except KeyError:
+            msg = f"module {module_name!r} has no attribute {name!r}"
+            raise AttributeError(msg) from None
+        value = getattr(sys.modules[__name__], source)
+        sys.modules[module_name].__dict__[name] = value  # later lookups no longer reach this function
+        return value
+
+    return module_getattr

@@ -402,9 +402,7 @@ def delete_many(
         lambda: _delete_by_keys(ctx, item_ids, id_attribute, chunk_size, supports_returning=supports_returning),
         unit_of_work=False,
     )
-    yield from persist(ctx, [], refresh=False)
-    if ctx.auto_expunge and removed:
-        yield Expunge(removed)
+    yield from persist(ctx, removed, refresh=False)  # commit or flush, then expunge them if asked
     return removed
 
 
@@ -602,9 +600,7 @@ def delete_where(
         ),
         unit_of_work=False,
     )
-    yield from persist(ctx, [], refresh=False)
-    if ctx.auto_expunge and deleted:
-        yield Expunge(deleted)
+    yield from persist(ctx, deleted, refresh=False)  # commit or flush, then expunge them if asked
     return deleted
 
 

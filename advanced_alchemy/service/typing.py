@@ -7,7 +7,7 @@ resolved on first access).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from advanced_alchemy.typing import (
     LITESTAR_INSTALLED,
@@ -18,6 +18,7 @@ from advanced_alchemy.typing import (
     DTODataLike,
     StructLike,
     T,
+    lazy_reexports,
 )
 from advanced_alchemy.utils.serialization import (
     ATTRS_INSTALLED,
@@ -171,14 +172,4 @@ _FROM_TYPING: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    try:
-        source = _FROM_TYPING[name]
-    except KeyError:
-        msg = f"module {__name__!r} has no attribute {name!r}"
-        raise AttributeError(msg) from None
-    import advanced_alchemy.typing as _typing
-
-    value = getattr(_typing, source)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_reexports(__name__, _FROM_TYPING)

@@ -40,6 +40,7 @@ from advanced_alchemy.typing import (
     DTODataLike,
     StructLike,
     T,
+    lazy_reexports,
 )
 from advanced_alchemy.typing import cattrs_structure as structure
 from advanced_alchemy.typing import cattrs_unstructure as unstructure
@@ -79,15 +80,7 @@ _FROM_TYPING: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    try:
-        source = _FROM_TYPING[name]
-    except KeyError:
-        msg = f"module {__name__!r} has no attribute {name!r}"
-        raise AttributeError(msg) from None
-    value = getattr(_typing, source)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_reexports(__name__, _FROM_TYPING)
 
 
 __all__ = (
