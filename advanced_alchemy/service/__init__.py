@@ -1,6 +1,6 @@
 """Services: input conversion, lifecycle hooks and output schemas around a repository."""
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from advanced_alchemy._errors import DEFAULT_ERROR_MESSAGE_TEMPLATES
 from advanced_alchemy.exceptions import ErrorMessages
@@ -49,6 +49,7 @@ from advanced_alchemy.service.typing import (
     is_sqlmodel_table_model,
     schema_dump,
 )
+from advanced_alchemy.typing import lazy_reexports
 from advanced_alchemy.utils.dataclass import Empty, EmptyType
 
 if TYPE_CHECKING:
@@ -108,14 +109,5 @@ __all__ = (
 )
 
 
-def __getattr__(name: str) -> Any:
-    # attrs' ``AttrsInstance`` and ``fields`` are imported on first access (importing this package
-    # imports no optional library).
-    if name in {"AttrsInstance", "fields"}:
-        from advanced_alchemy.service import typing as _service_typing
-
-        value = getattr(_service_typing, name)
-        globals()[name] = value
-        return value
-    msg = f"module {__name__!r} has no attribute {name!r}"
-    raise AttributeError(msg)
+# attrs' ``AttrsInstance`` and ``fields`` load on first access (importing this package imports no optional library)
+__getattr__ = lazy_reexports(__name__, {"AttrsInstance": "AttrsInstance", "fields": "attrs_fields"})
