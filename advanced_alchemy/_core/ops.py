@@ -129,7 +129,7 @@ def atomic(
 
 def _fully_loaded(info: Any, instance: Any) -> bool:
     """Whether every column attribute of ``instance`` holds a value (none expired or database-generated)."""
-    state = inspect(instance)
+    state = _state_of(instance)
     if state.expired_attributes:
         return False
     values = state.dict
@@ -353,7 +353,7 @@ def update(
     item_id = _identity_of(ctx, data, id_attribute)
     existing = yield from get(replace(ctx, auto_expunge=False), item_id, id_attribute=id_attribute)
     if existing is not data:
-        state = inspect(data)
+        state = _state_of(data)
         for key in info.column_attr_names:
             if key in info.pk_attr_names or key not in state.dict:
                 continue
@@ -523,7 +523,7 @@ def _row_dict(info: Any, item: Any, state: Any = None) -> dict[str, Any]:
     """Every column attribute value ``item`` (a dict, or an instance whose ``state`` may be given) holds."""
     if isinstance(item, dict):
         return dict(item)
-    values = (state or instance_state(item)).dict
+    values = (state if state is not None else _state_of(item)).dict
     return {key: values[key] for key in info.column_attr_names if key in values}
 
 
@@ -954,7 +954,9 @@ def _upsert_many_native(
     conflict = list(strategy.conflict_columns)
     # the statement leaves exactly the sent values in the columns it updates; read back only the others
     # (primary key, match key, created_at ...), which an existing row keeps
-    sent = {key: info.mapper.attrs[key].columns[0].key for key in info.column_attr_names}
+    spec = _upsert_columns(info)  # cached per model; not None, or there would be no plan
+    assert spec is not None
+    sent = {column.attr: column.key for column in spec}
     written = set(plan.update_columns) - set(conflict)
     read_attrs = [key for key, column_key in sent.items() if column_key not in written or key in fields]
     read_columns = [info.mapper.attrs[key].columns[0] for key in read_attrs]
@@ -1031,7 +1033,7 @@ def _upsert_many_fallback(
             results.append(item)
         else:
             _copy_values(info, item, current, include_none=False)
-            if inspect(item, raiseerr=True).transient:
+            if _state_of(item).transient:
                 for name in info.pk_attr_names:
                     setattr(item, name, getattr(current, name))
             results.append(current)
