@@ -78,6 +78,8 @@ _BIND_PARAMETER_LIMITS = {
     "oracle": 1_000,
 }
 _DEFAULT_CHUNK = 950
+# Rows per executemany INSERT of add_many: bounds the parameters held at once, costs one round trip per chunk.
+_INSERT_CHUNK = 1_000
 _NO_SAVEPOINT_DIALECTS = frozenset({"duckdb"})
 
 
@@ -160,17 +162,17 @@ def add_many(ctx: CallContext[M], data: Sequence[M], *, bulk: bool = True) -> Op
     """Insert instances; returns the same objects, persistent in the session.
 
     When every value can be computed client-side (see :attr:`ModelInfo.insert_defaults`) and nothing hooks
-    into inserting these rows, the rows go out as one executemany ``INSERT`` and the instances are attached
-    to the session as they are; otherwise they are added and flushed through the unit of work.
+    into inserting these rows, the rows go out as executemany ``INSERT`` statements of
+    :data:`_INSERT_CHUNK` rows each (so only one chunk's parameters are held at a time) and the instances are
+    attached to the session as they are; otherwise they are added and flushed through the unit of work.
     """
     if not data:
         return data
-    rows = _bulk_insert_rows(ctx, data) if bulk else None
-    if rows is None:
-        yield from atomic(ctx, lambda: _add_and_flush(data), unit_of_work=True)
-    else:
-        yield from atomic(ctx, lambda: _execute(sql_insert(ctx.info.table), rows), unit_of_work=False)
+    if bulk and _bulk_insertable(ctx, data):
+        yield from atomic(ctx, lambda: _bulk_insert(ctx, data), unit_of_work=False)
         yield Attach(data)
+    else:
+        yield from atomic(ctx, lambda: _add_and_flush(data), unit_of_work=True)
     yield from persist(ctx, data, refresh=False)
     return data
 
@@ -180,25 +182,35 @@ def _add_and_flush(data: Sequence[Any]) -> Operation[None]:
     yield Flush()
 
 
-def _execute(statement: Any, params: Any = None) -> Operation[Result[Any]]:
-    result: Result[Any] = yield Execute(statement, params)
-    return result
-
-
-def _bulk_insert_rows(ctx: CallContext[M], data: Sequence[M]) -> Optional[list[dict[str, Any]]]:
-    """Rows (by column key) for a Core bulk INSERT of ``data``, client-side defaults filled in, or ``None``."""
+def _bulk_insertable(ctx: CallContext[M], data: Sequence[M]) -> bool:
+    """Whether ``data`` can go out as Core ``INSERT`` rows: new instances without related objects, every
+    value computable client-side, no insert events on the mapper."""
     info = ctx.info
-    defaults = info.insert_defaults
     mapper = info.mapper
-    if defaults is None or mapper.dispatch.before_insert or mapper.dispatch.after_insert:
-        return None
-    states = [_state_of(item) for item in data]
-    if any(not state.transient or info.relationship_names & state.dict.keys() for state in states):
-        return None
+    if info.insert_defaults is None or mapper.dispatch.before_insert or mapper.dispatch.after_insert:
+        return False
+    relationships = info.relationship_names
+    for item in data:
+        state = _state_of(item)
+        if not state.transient or relationships & state.dict.keys():
+            return False
+    return True
+
+
+def _bulk_insert(ctx: CallContext[M], data: Sequence[M]) -> Operation[None]:
+    """Send ``data`` as executemany ``INSERT`` chunks, client-side defaults filled in (see :func:`_insert_rows`)."""
+    statement = sql_insert(ctx.info.table)
+    for start in range(0, len(data), _INSERT_CHUNK):
+        yield Execute(statement, _insert_rows(ctx.info, data[start : start + _INSERT_CHUNK]))
+
+
+def _insert_rows(info: Any, data: Sequence[Any]) -> list[dict[str, Any]]:
+    """Rows (by column key) for a Core ``INSERT`` of ``data``; defaults are computed and set on the instances."""
+    defaults = info.insert_defaults
     pk_names = info.pk_attr_names
     rows: list[dict[str, Any]] = []
-    for state in states:
-        values = state.dict
+    for item in data:
+        values = instance_state(item).dict
         row: dict[str, Any] = {}
         for key, column_key, make_default in defaults:
             value = values.get(key)

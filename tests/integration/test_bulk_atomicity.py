@@ -65,6 +65,12 @@ async def _add_many(state: Any, authors: Any, books: Any, auto_commit: bool) -> 
     return await authors.add_many(batch, auto_commit=auto_commit)
 
 
+async def _add_many_chunks(state: Any, authors: Any, books: Any, auto_commit: bool) -> Any:
+    batch = [RepoAuthor(name=f"new{i:04d}") for i in range(2_600)]
+    batch.insert(2_400, RepoAuthor(name="existing"))  # the third INSERT chunk fails; two went out before it
+    return await authors.add_many(batch, auto_commit=auto_commit)
+
+
 async def _add_many_unit_of_work(state: Any, authors: Any, books: Any, auto_commit: bool) -> Any:
     batch = [RepoAuthor(name=f"new{i:02d}") for i in range(30)]
     batch[0].books = []  # a relationship value sends add_many through the unit of work
@@ -118,6 +124,7 @@ async def _delete_many(ids: Any, authors: Any, books: Any, auto_commit: bool) ->
 
 FAILING_WRITES: dict[str, tuple[Setup, Call, type[IntegrityError]]] = {
     "add_many": (_no_setup, _add_many, DuplicateKeyError),
+    "add_many-chunks": (_no_setup, _add_many_chunks, DuplicateKeyError),
     "add_many-unit-of-work": (_no_setup, _add_many_unit_of_work, DuplicateKeyError),
     "update_many-tracked": (_three_rows, _update_many_tracked, DuplicateKeyError),
     "update_many-dicts": (_three_rows, _update_many_dicts, DuplicateKeyError),

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 from repository_support import run_scenario
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from support import Backend
 from test_repository import TABLES, RepoAuthor, names
+from test_upsert_many import StatementLog
 
 from advanced_alchemy.base import orm_registry
 from advanced_alchemy.exceptions import NotFoundError
@@ -22,6 +23,23 @@ def authors_backend(backend: Backend) -> Any:
     backend.create_all(orm_registry.metadata, TABLES)
     yield backend
     backend.drop_all(orm_registry.metadata, TABLES)
+
+
+def test_add_many_sends_bounded_insert_chunks(authors_backend: Backend) -> None:
+    """Large batches go out 1,000 rows per INSERT, so only one chunk's parameters are held at a time."""
+    log = StatementLog(authors_backend.engine)
+
+    async def scenario(session: Any, repo: Any) -> None:
+        batch = [RepoAuthor(name=f"c{i:04d}", rank=i) for i in range(2_500)]
+        with log:
+            added = await repo.add_many(batch, auto_commit=True)
+        assert added is batch
+        assert all(inspect(author).persistent for author in added)
+        assert len(log.starting("INSERT")) == 3
+        assert await repo.count() == 2_500
+        assert sorted(a.rank for a in await repo.get_many(RepoAuthor.rank >= 2_498)) == [2_498, 2_499]
+
+    run_scenario(authors_backend, scenario, RepoAuthor)
 
 
 def test_update_many_writes_values_and_moves_updated_at(authors_backend: Backend) -> None:
