@@ -9,6 +9,8 @@ from typing import Any, Callable, Optional, Union, cast
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import BINARY, CHAR, TypeDecorator
 
+from advanced_alchemy.utils.identifiers import uuid_from_bytes, uuid_from_int
+
 __all__ = ("GUID",)
 
 _NATIVE_UUID_DIALECTS = frozenset({"postgresql", "duckdb", "cockroachdb"})
@@ -78,12 +80,14 @@ class GUID(TypeDecorator[uuid.UUID]):
         if self.impl_instance.result_processor(dialect, coltype) is not None:
             return general
         uuid_class = uuid.UUID
+        from_int = uuid_from_int
+        int_from_bytes = int.from_bytes
 
         def process(value: Any) -> Optional[uuid.UUID]:
             if value is None or value.__class__ is uuid_class:
                 return value
             if value.__class__ is bytes and len(value) == 16:  # 16 raw bytes: BINARY(16) storage
-                return uuid_class(bytes=value)
+                return from_int(int_from_bytes(value, "big"))
             return general(value)
 
         return process
@@ -98,7 +102,8 @@ class GUID(TypeDecorator[uuid.UUID]):
         if dialect.name.startswith("spanner"):
             return uuid.UUID(bytes=base64.b64decode(cast("Union[str, bytes]", value)))
         if isinstance(value, (bytes, bytearray, memoryview)):
-            return uuid.UUID(bytes=bytes(value))
+            raw = bytes(value)
+            return uuid_from_bytes(raw) if len(raw) == 16 else uuid.UUID(bytes=raw)  # the latter names the error
         return uuid.UUID(str(value))
 
     @staticmethod

@@ -18,6 +18,7 @@ UUID_GENERATORS: list[tuple[str, Callable[[], uuid.UUID], int]] = [
     ("uuid4", uuid4, 4),
     ("uuid6", uuid6, 6),
     ("uuid7", uuid7, 7),
+    ("stdlib_uuid4", identifiers._stdlib_uuid4, 4),
     ("stdlib_uuid6", identifiers._stdlib_uuid6, 6),
     ("stdlib_uuid7", identifiers._stdlib_uuid7, 7),
 ]
@@ -103,6 +104,42 @@ def test_stdlib_uuid6_timestamp_layout() -> None:
 def test_uuid4_is_random() -> None:
     assert uuid4() != uuid4()
     assert _as_uuid(uuid4()).version == 4
+
+
+def test_stdlib_uuid4_randomises_every_other_bit() -> None:
+    values = [identifiers._stdlib_uuid4().int for _ in range(2000)]
+    fixed = 0xF << 76 | 0x3 << 62
+    ever_set = ever_clear = 0
+    for value in values:
+        ever_set |= value
+        ever_clear |= ~value
+    assert (ever_set & ever_clear) | fixed == (1 << 128) - 1  # each of the 122 random bits took both values
+
+
+@pytest.mark.parametrize(
+    "make", [identifiers.uuid_from_int, identifiers._uuid_from_int_checked], ids=["direct", "checked"]
+)
+def test_uuid_from_int_is_a_plain_uuid(make: Callable[[int], uuid.UUID]) -> None:
+    import copy
+    import pickle
+
+    reference = uuid.UUID("1b4e28ba-2fa1-11d2-883f-0016d3cca427")
+    made = make(reference.int)
+    assert type(made) is uuid.UUID
+    assert made == reference and hash(made) == hash(reference) and str(made) == str(reference)
+    assert made.is_safe is uuid.SafeUUID.unknown
+    assert pickle.loads(pickle.dumps(made)) == reference
+    assert copy.deepcopy(made) == reference
+    with pytest.raises(TypeError):
+        made.int = 1  # type: ignore[misc]
+    assert identifiers.uuid_from_bytes(reference.bytes) == reference
+    assert identifiers.uuid_from_bytes(b"\x00" * 16) == uuid.UUID(int=0)
+    assert identifiers.uuid_from_bytes(b"\xff" * 16) == uuid.UUID(int=(1 << 128) - 1)
+
+
+def test_uuid_from_int_skips_the_checks_only_on_the_known_layout() -> None:
+    assert set(uuid.UUID.__slots__) == {"int", "is_safe", "__weakref__"}
+    assert identifiers.uuid_from_int is identifiers._uuid_from_int_direct
 
 
 @pytest.mark.parametrize("fn", [nanoid, identifiers._stdlib_nanoid], ids=["nanoid", "stdlib_nanoid"])

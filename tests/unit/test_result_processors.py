@@ -63,3 +63,25 @@ def test_datetime_utc_result_processor_matches_process_result_value(dialect: Dia
     assert got == _reference(column_type, dialect, raw)
     if stored is not None:
         assert got.tzinfo is datetime.timezone.utc
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-05-01 12:30:15.123456", datetime.datetime(2024, 5, 1, 12, 30, 15, 123456)),
+        ("2024-05-01 12:30:15", datetime.datetime(2024, 5, 1, 12, 30, 15)),
+        ("2024-05-01T12:30:15.5", datetime.datetime(2024, 5, 1, 12, 30, 15, 500000)),
+        ("2024-05-01 14:30:15+02:00", datetime.datetime(2024, 5, 1, 12, 30, 15)),
+        ("2024-05-01 12:30:15Z", datetime.datetime(2024, 5, 1, 12, 30, 15)),
+    ],
+    ids=["stored-form", "no-fraction", "t-separator", "own-offset", "zulu"],
+)
+def test_datetime_utc_reads_sqlite_text_as_utc(text: str, expected: datetime.datetime) -> None:
+    """Naive text is UTC (parsed in one step); text with its own offset is converted to UTC."""
+    dialect = sqlite.dialect()
+    got = _processor(DateTimeUTC(), dialect)(text)
+    assert got == expected.replace(tzinfo=datetime.timezone.utc)
+    assert got.tzinfo is datetime.timezone.utc
+    assert got == _reference(DateTimeUTC(), dialect, text)
+    with pytest.raises(ValueError):
+        _processor(DateTimeUTC(), dialect)("not a date")
