@@ -126,7 +126,9 @@ def test_uuid_from_int_is_a_plain_uuid(make: Callable[[int], uuid.UUID]) -> None
     reference = uuid.UUID("1b4e28ba-2fa1-11d2-883f-0016d3cca427")
     made = make(reference.int)
     assert type(made) is uuid.UUID
-    assert made == reference and hash(made) == hash(reference) and str(made) == str(reference)
+    assert made == reference
+    assert hash(made) == hash(reference)
+    assert str(made) == str(reference)
     assert made.is_safe is uuid.SafeUUID.unknown
     assert pickle.loads(pickle.dumps(made)) == reference
     assert copy.deepcopy(made) == reference
