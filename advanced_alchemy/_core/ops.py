@@ -168,8 +168,9 @@ def add_many(ctx: CallContext[M], data: Sequence[M], *, bulk: bool = True) -> Op
     """
     if not data:
         return data
-    if bulk and _bulk_insertable(ctx, data):
-        yield from atomic(ctx, lambda: _bulk_insert(ctx, data), unit_of_work=False)
+    states = _bulk_insert_states(ctx, data) if bulk else None
+    if states is not None:
+        yield from atomic(ctx, lambda: _bulk_insert(ctx, states), unit_of_work=False)
         yield Attach(data)
     else:
         yield from atomic(ctx, lambda: _add_and_flush(data), unit_of_work=True)
@@ -182,35 +183,36 @@ def _add_and_flush(data: Sequence[Any]) -> Operation[None]:
     yield Flush()
 
 
-def _bulk_insertable(ctx: CallContext[M], data: Sequence[M]) -> bool:
-    """Whether ``data`` can go out as Core ``INSERT`` rows: new instances without related objects, every
-    value computable client-side, no insert events on the mapper."""
+def _bulk_insert_states(ctx: CallContext[M], data: Sequence[M]) -> Optional[list[Any]]:
+    """The instance states of ``data`` if it can go out as Core ``INSERT`` rows (new instances without related
+    objects, every value computable client-side, no insert events on the mapper), else ``None``."""
     info = ctx.info
     mapper = info.mapper
     if info.insert_defaults is None or mapper.dispatch.before_insert or mapper.dispatch.after_insert:
-        return False
+        return None
     relationships = info.relationship_names
-    for item in data:
-        state = _state_of(item)
-        if not state.transient or relationships & state.dict.keys():
-            return False
-    return True
+    states = [_state_of(item) for item in data]
+    if any(not state.transient or relationships & state.dict.keys() for state in states):
+        return None
+    return states
 
 
-def _bulk_insert(ctx: CallContext[M], data: Sequence[M]) -> Operation[None]:
-    """Send ``data`` as executemany ``INSERT`` chunks, client-side defaults filled in (see :func:`_insert_rows`)."""
+def _bulk_insert(ctx: CallContext[M], states: Sequence[Any]) -> Operation[None]:
+    """Send the instances as executemany ``INSERT`` chunks, client-side defaults filled in (see
+    :func:`_insert_rows`)."""
     statement = sql_insert(ctx.info.table)
-    for start in range(0, len(data), _INSERT_CHUNK):
-        yield Execute(statement, _insert_rows(ctx.info, data[start : start + _INSERT_CHUNK]))
+    for start in range(0, len(states), _INSERT_CHUNK):
+        yield Execute(statement, _insert_rows(ctx.info, states[start : start + _INSERT_CHUNK]))
 
 
-def _insert_rows(info: Any, data: Sequence[Any]) -> list[dict[str, Any]]:
-    """Rows (by column key) for a Core ``INSERT`` of ``data``; defaults are computed and set on the instances."""
+def _insert_rows(info: Any, states: Sequence[Any]) -> list[dict[str, Any]]:
+    """Rows (by column key) for a Core ``INSERT`` of these instance states; defaults are computed and set on
+    the instances."""
     defaults = info.insert_defaults
     pk_names = info.pk_attr_names
     rows: list[dict[str, Any]] = []
-    for item in data:
-        values = instance_state(item).dict
+    for state in states:
+        values = state.dict
         row: dict[str, Any] = {}
         for key, column_key, make_default in defaults:
             value = values.get(key)

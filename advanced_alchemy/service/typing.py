@@ -66,6 +66,7 @@ from advanced_alchemy.utils.serialization import (
     structure,
     unstructure,
 )
+from advanced_alchemy.utils.serialization import LAZY_REEXPORTS as SERIALIZATION_REEXPORTS
 
 if TYPE_CHECKING:
     from advanced_alchemy.typing import (
@@ -155,21 +156,4 @@ __all__ = (
 
 # The library objects (and Litestar's ``DTOData``) come from :mod:`advanced_alchemy.typing` on first
 # access, so that importing this module imports none of pydantic, msgspec, attrs and litestar.
-_FROM_TYPING: dict[str, str] = {
-    "UNSET": "UNSET",
-    "AttrsInstance": "AttrsInstance",
-    "BaseModel": "BaseModel",
-    "DTOData": "DTOData",
-    "FailFast": "FailFast",
-    "Struct": "Struct",
-    "TypeAdapter": "TypeAdapter",
-    "UnsetType": "UnsetType",
-    "convert": "convert",
-    "asdict": "attrs_asdict",
-    "fields": "attrs_fields",
-    "has": "attrs_has",
-    "attrs_nothing": "attrs_nothing",
-}
-
-
-__getattr__ = lazy_reexports(__name__, _FROM_TYPING)
+__getattr__ = lazy_reexports(__name__, {**SERIALIZATION_REEXPORTS, "DTOData": "DTOData", "UnsetType": "UnsetType"})

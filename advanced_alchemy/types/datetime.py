@@ -55,7 +55,6 @@ class DateTimeUTC(TypeDecorator[datetime.datetime]):
         convert = self.impl_instance.result_processor(dialect, coltype)
         if convert is None:
             return _as_utc
-        general = convert
         if dialect.name == "sqlite":
             parse = datetime.datetime.fromisoformat
 
@@ -65,7 +64,7 @@ class DateTimeUTC(TypeDecorator[datetime.datetime]):
                 try:
                     return parse(value + "+00:00")
                 except (TypeError, ValueError):  # not text, or text that carries its own offset
-                    return _as_utc(general(value))
+                    return _as_utc(convert(value))
 
             return process_text
 

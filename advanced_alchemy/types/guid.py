@@ -9,7 +9,7 @@ from typing import Any, Callable, Optional, Union, cast
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import BINARY, CHAR, TypeDecorator
 
-from advanced_alchemy.utils.identifiers import uuid_from_bytes, uuid_from_int
+from advanced_alchemy.utils.identifiers import uuid_from_bytes
 
 __all__ = ("GUID",)
 
@@ -80,14 +80,12 @@ class GUID(TypeDecorator[uuid.UUID]):
         if self.impl_instance.result_processor(dialect, coltype) is not None:
             return general
         uuid_class = uuid.UUID
-        from_int = uuid_from_int
-        int_from_bytes = int.from_bytes
 
         def process(value: Any) -> Optional[uuid.UUID]:
             if value is None or value.__class__ is uuid_class:
                 return value
             if value.__class__ is bytes and len(value) == 16:  # 16 raw bytes: BINARY(16) storage
-                return from_int(int_from_bytes(value, "big"))
+                return uuid_from_bytes(value)
             return general(value)
 
         return process

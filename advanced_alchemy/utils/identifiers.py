@@ -37,6 +37,9 @@ _last_v7 = [0, 0]  # [unix ms, 12-bit counter]
 _last_v6 = [0]  # last 60-bit gregorian timestamp
 _V4_CLEAR = ~(0xF << 76 | 0x3 << 62) & ((1 << 128) - 1)  # version and variant bits
 _V4_SET = 0x4 << 76 | 0b10 << 62
+_new_object = object.__new__
+_set_attribute = object.__setattr__
+_SAFE_UNKNOWN = uuid.SafeUUID.unknown
 
 
 def _uuid_from_int_direct(value: int) -> uuid.UUID:
@@ -51,9 +54,6 @@ def _uuid_from_int_checked(value: int) -> uuid.UUID:
     return uuid.UUID(int=value)
 
 
-_new_object = object.__new__
-_set_attribute = object.__setattr__
-_SAFE_UNKNOWN = uuid.SafeUUID.unknown
 # ``uuid.UUID`` keeps exactly these slots on every supported Python; anything else gets the plain constructor.
 uuid_from_int: Callable[[int], uuid.UUID] = (
     _uuid_from_int_direct

@@ -65,7 +65,7 @@ if TYPE_CHECKING:
 
 # Library objects re-exported from :mod:`advanced_alchemy.typing`, fetched on first access (module
 # ``__getattr__``) so that importing this module imports none of pydantic, msgspec and attrs.
-_FROM_TYPING: dict[str, str] = {
+LAZY_REEXPORTS: dict[str, str] = {
     "UNSET": "UNSET",
     "AttrsInstance": "AttrsInstance",
     "BaseModel": "BaseModel",
@@ -80,7 +80,7 @@ _FROM_TYPING: dict[str, str] = {
 }
 
 
-__getattr__ = lazy_reexports(__name__, _FROM_TYPING)
+__getattr__ = lazy_reexports(__name__, LAZY_REEXPORTS)
 
 
 __all__ = (
