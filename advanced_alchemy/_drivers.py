@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy.orm import SessionTransactionOrigin, make_transient_to_detached
+from sqlalchemy.orm import InstanceState, Session, SessionTransactionOrigin, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 from advanced_alchemy._core.model_info import model_info
@@ -45,24 +46,25 @@ def _session_only(session: Any, step: Step) -> Any:
 
 
 def _attach(session: Any, step: Attach) -> list[Any]:
+    sync_session = getattr(session, "sync_session", session)
     if step.values is None:
-        for instance in step.instances:
-            make_transient_to_detached(instance)
-        session.add_all(step.instances)
+        _register_inserted(sync_session, [instance_state(instance) for instance in step.instances])
         return list(step.instances)
-    identity_map = session.identity_map
+    if not step.instances:
+        return []
+    identity_map = sync_session.identity_map
+    mapper = instance_state(step.instances[0]).mapper
+    pk_names = model_info(mapper.class_).pk_attr_names  # type: ignore[arg-type]
     attached: list[Any] = []
     new: list[Any] = []
+    identity_class = mapper._identity_class
     for instance, values in zip(step.instances, step.values, strict=True):
-        state = instance_state(instance)
-        mapper = state.mapper
-        pk_names = model_info(mapper.class_).pk_attr_names  # type: ignore[arg-type]
-        key = mapper.identity_key_from_primary_key(tuple(values[name] for name in pk_names))
+        key = (identity_class, tuple([values[name] for name in pk_names]), None)
         current = identity_map.get(key)
         if current is None:
+            state = instance_state(instance)
             state.dict.update(values)
-            make_transient_to_detached(instance)
-            new.append(instance)
+            new.append(state)
             attached.append(instance)
         else:
             for name, value in values.items():
@@ -70,8 +72,49 @@ def _attach(session: Any, step: Attach) -> list[Any]:
             for name in pk_names:
                 set_committed_value(instance, name, values[name])
             attached.append(current)
-    session.add_all(new)
+    _register_inserted(sync_session, new)
     return attached
+
+
+def _register_inserted(session: Session, states: Sequence[Any]) -> None:
+    """Make the states of transient instances whose rows were just written persistent, as a flush of them would.
+
+    They are recorded as new in the session's transaction (a rollback expunges them again) and enter the
+    identity map with their attributes committed. Session attach/lifecycle event listeners, if any, are
+    served by SQLAlchemy's own pending -> persistent path.
+    """
+    if not states:
+        return
+    dispatch = session.dispatch
+    if (
+        dispatch.before_attach
+        or dispatch.after_attach
+        or dispatch.transient_to_pending
+        or dispatch.pending_to_persistent
+    ):
+        for state in states:
+            session._save_impl(state)
+        session._register_persistent(set(states))
+        return
+    session._autobegin_t()
+    new_in_transaction = session._transaction._new  # type: ignore[union-attr]
+    identity_map = session.identity_map
+    replace = identity_map.replace
+    hash_key = session.hash_key
+    mapper = states[0].mapper
+    identity_class = mapper._identity_class
+    pk_names = model_info(mapper.class_).pk_attr_names  # type: ignore[arg-type]
+    for state in states:
+        if state.mapper is mapper:
+            values = state.dict
+            state.key = (identity_class, tuple([values[name] for name in pk_names]), None)
+        else:
+            state.key = state.mapper._identity_key_from_state(state)
+        state.session_id = hash_key
+        state._orphaned_outside_of_session = False
+        replace(state)
+        new_in_transaction[state] = True
+    InstanceState._commit_all_states(((state, state.dict) for state in states), identity_map)
 
 
 def _opens_no_transaction_before_savepoint(driver_connection: Any) -> bool:

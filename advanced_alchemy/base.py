@@ -31,6 +31,7 @@ from sqlalchemy.orm import registry as SQLAlchemyRegistry
 from sqlalchemy.types import TypeEngine
 from typing_extensions import TypeAlias
 
+from advanced_alchemy._constructor import model_constructor
 from advanced_alchemy.mixins.audit import AuditColumns
 from advanced_alchemy.mixins.bigint import BigIntPrimaryKey, IdentityPrimaryKey
 from advanced_alchemy.mixins.nanoid import NanoIDPrimaryKey
@@ -213,7 +214,9 @@ def create_registry(
     if custom_annotation_map:
         type_annotation_map.update(custom_annotation_map)
     registry = SQLAlchemyRegistry(
-        metadata=MetaData(naming_convention=convention), type_annotation_map=type_annotation_map
+        metadata=MetaData(naming_convention=convention),
+        type_annotation_map=type_annotation_map,
+        constructor=model_constructor,
     )
     if PYDANTIC_INSTALLED and not pydantic_loaded:
         _PYDANTIC_PENDING.add(registry)

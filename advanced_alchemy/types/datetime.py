@@ -43,6 +43,38 @@ class DateTimeUTC(TypeDecorator[datetime.datetime]):
             raise TypeError(msg)
         return value.astimezone(datetime.timezone.utc)
 
+    def bind_processor(self, dialect: Dialect) -> Optional[Callable[[Any], Any]]:
+        """:meth:`process_bind_param` and the stored type's conversion, with a UTC datetime converted in one step.
+
+        A datetime already in ``timezone.utc`` needs no conversion (``astimezone`` would return it as is). On
+        SQLite the stored type's text is then written by ``isoformat`` when that gives the same text as
+        SQLAlchemy's formatting (checked once, here); any other value takes the general path.
+        """
+        general = super().bind_processor(dialect)
+        if general is None:
+            return general
+        stored = self.impl_instance.bind_processor(dialect)
+        datetime_class = _DATETIME
+        utc = _UTC
+        if stored is None:
+
+            def process(value: Any) -> Any:
+                if value.__class__ is datetime_class and value.tzinfo is utc:
+                    return value
+                return general(value)
+
+            return process
+        convert: Callable[[Any], Any] = stored
+        if all(stored(probe) == _sqlite_text(probe) for probe in _FORMAT_PROBES):
+            convert = _sqlite_text
+
+        def process_stored(value: Any) -> Any:
+            if value.__class__ is datetime_class and value.tzinfo is utc:
+                return convert(value)
+            return general(value)
+
+        return process_stored
+
     def process_result_value(self, value: Optional[datetime.datetime], dialect: Dialect) -> Optional[datetime.datetime]:
         return _as_utc(value)
 
@@ -76,6 +108,18 @@ class DateTimeUTC(TypeDecorator[datetime.datetime]):
 
 _UTC = datetime.timezone.utc
 _DATETIME = datetime.datetime
+
+
+_FORMAT_PROBES = (
+    _DATETIME(2024, 2, 29, 23, 59, 58, 123456, _UTC),
+    _DATETIME(1, 1, 1, 0, 0, 0, 0, _UTC),
+    _DATETIME(999, 12, 31, 1, 2, 3, 4, _UTC),
+)
+
+
+def _sqlite_text(value: datetime.datetime) -> str:
+    """SQLAlchemy's SQLite ``DATETIME`` text of a UTC datetime (``YYYY-MM-DD HH:MM:SS.ffffff``), via ``isoformat``."""
+    return value.isoformat(" ", "microseconds")[:26]
 
 
 def _as_utc(value: Optional[datetime.datetime]) -> Optional[datetime.datetime]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import uuid
+from operator import attrgetter
 from typing import Any, Callable, Optional, Union, cast
 
 from sqlalchemy.engine import Dialect
@@ -68,6 +69,39 @@ class GUID(TypeDecorator[uuid.UUID]):
             return as_uuid.bytes
         return as_uuid.hex
 
+    def bind_processor(self, dialect: Dialect) -> Optional[Callable[[Any], Any]]:
+        """:meth:`process_bind_param` and the stored type's conversion, with a ``uuid.UUID`` converted in one step.
+
+        The shortcut gives exactly what the general path gives for a ``uuid.UUID`` (``str``, 16 bytes or hex,
+        then the stored type's own conversion); any other value takes the general path.
+        """
+        general = super().bind_processor(dialect)
+        if general is None or dialect.name.startswith("spanner"):
+            return general
+        stored = self.impl_instance.bind_processor(dialect)
+        if dialect.name in _TEXT_BIND_DIALECTS:
+            encode: Callable[[uuid.UUID], Any] = str
+        elif self.binary or dialect.name in _RAW_BYTES_DIALECTS:
+            encode = _uuid_bytes
+        else:
+            encode = _uuid_hex
+        uuid_class = uuid.UUID
+        if stored is None:
+
+            def process(value: Any) -> Any:
+                if value.__class__ is uuid_class:
+                    return encode(value)
+                return general(value)
+
+            return process
+
+        def process_stored(value: Any) -> Any:
+            if value.__class__ is uuid_class:
+                return stored(encode(value))
+            return general(value)
+
+        return process_stored
+
     def result_processor(self, dialect: Dialect, coltype: Any) -> Optional[Callable[[Any], Optional[uuid.UUID]]]:
         """:meth:`process_result_value`, with the two common cases answered without the general path.
 
@@ -123,3 +157,7 @@ class GUID(TypeDecorator[uuid.UUID]):
         if isinstance(x, uuid.UUID) and isinstance(y, uuid.UUID):
             return x.bytes == y.bytes
         return bool(x == y)
+
+
+_uuid_bytes = attrgetter("bytes")
+_uuid_hex = attrgetter("hex")

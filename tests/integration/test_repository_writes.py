@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from repository_support import run_scenario
-from sqlalchemy import inspect, select
+from sqlalchemy import event, inspect, select
 from support import Backend
 from test_repository import TABLES, RepoAuthor, names
 from test_upsert_many import StatementLog
@@ -38,6 +38,32 @@ def test_add_many_sends_bounded_insert_chunks(authors_backend: Backend) -> None:
         assert len(log.starting("INSERT")) == 3
         assert await repo.count() == 2_500
         assert sorted(a.rank for a in await repo.get_many(RepoAuthor.rank >= 2_498)) == [2_498, 2_499]
+
+    run_scenario(authors_backend, scenario, RepoAuthor)
+
+
+def test_add_many_leaves_instances_as_a_flush_would(authors_backend: Backend) -> None:
+    """The inserted instances are persistent (the identity map serves them); a rollback makes them transient
+    again, as it does for flushed new objects; session lifecycle listeners see transient -> pending ->
+    persistent."""
+
+    async def scenario(session: Any, repo: Any) -> None:
+        added = await repo.add_many([RepoAuthor(name=f"r{i}", rank=i) for i in range(3)])
+        assert all(inspect(author).persistent for author in added)
+        assert all(not inspect(author).modified and not inspect(author).committed_state for author in added)
+        assert await repo.get(added[0].id) is added[0]
+        await session.rollback()
+        assert all(inspect(author).transient for author in added)
+        assert await repo.count() == 0
+
+        sync_session = getattr(session, "sync_session", None) or session._target
+        seen: list[tuple[str, Any]] = []
+        for name in ("transient_to_pending", "pending_to_persistent"):
+            event.listen(sync_session, name, lambda _, instance, name=name: seen.append((name, instance)))
+        again = await repo.add_many([RepoAuthor(name=f"s{i}", rank=i) for i in range(2)], auto_commit=True)
+        assert [name for name, _ in seen] == ["transient_to_pending"] * 2 + ["pending_to_persistent"] * 2
+        assert {id(instance) for _, instance in seen} == {id(author) for author in again}
+        assert all(inspect(author).persistent for author in again)
 
     run_scenario(authors_backend, scenario, RepoAuthor)
 
