@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy.orm import InstanceState, Session, SessionTransactionOrigin, make_transient_to_detached
+from sqlalchemy.orm import InstanceState, Session, SessionTransactionOrigin
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 from advanced_alchemy._core.model_info import model_info

@@ -506,15 +506,22 @@ def update_many(ctx: CallContext[M], data: Sequence[Any]) -> Operation[list[M]]:
     stamp = "updated_at" in info.column_attr_names
     now = _now_utc()
     payload: list[dict[str, Any]] = []
-    for index, item in enumerate(data):
-        state = None if states is None else states[index]
-        row = _changed_row_dict(info, state) if tracked else _row_dict(info, item, state)
-        if any(row.get(name) is None for name in info.pk_attr_names):
-            msg = f"update_many needs the primary key {info.pk_attr_names} on every item; missing in {row!r}"
-            raise ValueError(msg)
-        if stamp and not _updated_at_set_by_caller(item, state):
-            row["updated_at"] = now
-        payload.append(row)
+    if tracked:
+        assert states is not None
+        columns = frozenset(info.column_attr_names)
+        for state in states:
+            row = _changed_row_dict(info, state, columns)
+            if stamp and "updated_at" not in state.committed_state:
+                row["updated_at"] = now
+            payload.append(row)
+    else:
+        for index, item in enumerate(data):
+            state = None if states is None else states[index]
+            row = _row_dict(info, item, state)
+            _require_primary_key(info, row)
+            if stamp and not _updated_at_set_by_caller(item, state):
+                row["updated_at"] = now
+            payload.append(row)
     # tracked instances carry the very changes written here: flushing them first would write them twice
     yield from atomic(ctx, lambda: _update_by_primary_key(info, payload), unit_of_work=False, flush_first=not tracked)
     if tracked:
@@ -568,11 +575,12 @@ def _update_by_primary_key(info: Any, payload: list[dict[str, Any]]) -> Operatio
     is about to write (SQLAlchemy 2.1 autoflushes before Core statements too).
     """
     pk_names = set(info.pk_attr_names)
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    groups: dict[frozenset[str], list[dict[str, Any]]] = {}
     for row in payload:
-        groups.setdefault(tuple(row), []).append(row)
+        groups.setdefault(frozenset(row), []).append(row)
     mapper = info.mapper
-    for keys, rows in groups.items():
+    for rows in groups.values():
+        keys = list(rows[0])
         set_keys = [key for key in keys if key not in pk_names]
         if not set_keys:
             continue
@@ -583,16 +591,29 @@ def _update_by_primary_key(info: Any, payload: list[dict[str, Any]]) -> Operatio
         yield Execute(statement, [{names[key]: value for key, value in row.items()} for row in rows], autoflush=False)
 
 
-def _changed_row_dict(info: Any, state: Any) -> dict[str, Any]:
+def _changed_row_dict(info: Any, state: Any, columns: frozenset[str]) -> dict[str, Any]:
     """Primary key plus the column attributes changed since the instance was loaded."""
-    changed = state.committed_state
     values: dict[str, Any] = state.dict
-    pk_names = info.pk_attr_names
-    row = {key: values[key] for key in info.column_attr_names if key in values and (key in changed or key in pk_names)}
-    if state.identity is not None:  # an expired key (e.g. after a commit) is still in the identity
-        for name, value in zip(pk_names, state.identity, strict=True):
+    row: dict[str, Any] = {}
+    for name in info.pk_attr_names:
+        if name in values:
+            row[name] = values[name]
+    for key in state.committed_state:
+        if key in columns and key in values:
+            row[key] = values[key]
+    identity_key = state.key
+    if identity_key is not None:  # an expired key (e.g. after a commit) is still in the identity
+        for name, value in zip(info.pk_attr_names, identity_key[1], strict=True):
             row.setdefault(name, value)
+    _require_primary_key(info, row)
     return row
+
+
+def _require_primary_key(info: Any, row: dict[str, Any]) -> None:
+    for name in info.pk_attr_names:
+        if row.get(name) is None:
+            msg = f"update_many needs the primary key {info.pk_attr_names} on every item; missing in {row!r}"
+            raise ValueError(msg)
 
 
 def _updated_at_set_by_caller(item: Any, state: Any) -> bool:

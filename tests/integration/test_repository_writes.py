@@ -92,6 +92,26 @@ def test_update_many_writes_values_and_moves_updated_at(authors_backend: Backend
     run_scenario(authors_backend, scenario, RepoAuthor)
 
 
+def test_update_many_groups_rows_by_changed_columns_whatever_the_order(authors_backend: Backend) -> None:
+    """One executemany UPDATE per set of changed columns, however the attributes were assigned."""
+    log = StatementLog(authors_backend.engine)
+
+    async def scenario(session: Any, repo: Any) -> None:
+        a, b, c = await repo.add_many([RepoAuthor(name=f"g{i}", rank=i) for i in range(3)], auto_commit=True)
+        a.name, a.rank = "g0x", 10
+        b.rank, b.name = 11, "g1x"  # the same columns, assigned in the other order
+        c.rank = 12
+        with log:
+            updated = await repo.update_many([a, b, c], auto_commit=True)
+        assert len(log.starting("UPDATE")) == 2
+        assert [(x.name, x.rank) for x in updated] == [("g0x", 10), ("g1x", 11), ("g2", 12)]
+        assert not session.dirty
+        stored = {x.name: x.rank for x in await repo.get_many()}
+        assert stored == {"g0x": 10, "g1x": 11, "g2": 12}
+
+    run_scenario(authors_backend, scenario, RepoAuthor)
+
+
 def test_update_many_of_expired_instances_uses_their_identity(authors_backend: Backend) -> None:
     """After a commit with ``expire_on_commit=True`` even the key is expired; the identity still holds it."""
 
