@@ -103,7 +103,7 @@ def _register_inserted(session: Session, states: Sequence[Any]) -> None:
     hash_key = session.hash_key
     mapper = states[0].mapper
     identity_class = mapper._identity_class
-    pk_names = model_info(mapper.class_).pk_attr_names  # type: ignore[arg-type]
+    pk_names = model_info(mapper.class_).pk_attr_names
     for state in states:
         if state.mapper is mapper:
             values = state.dict
