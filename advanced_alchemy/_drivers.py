@@ -104,9 +104,10 @@ def _register_inserted(session: Session, states: Sequence[Any]) -> None:
     mapper = states[0].mapper
     identity_class = mapper._identity_class
     pk_names = model_info(mapper.class_).pk_attr_names
+    committed: list[tuple[Any, dict[str, Any]]] = []
     for state in states:
+        values = state.dict
         if state.mapper is mapper:
-            values = state.dict
             state.key = (identity_class, tuple([values[name] for name in pk_names]), None)
         else:
             state.key = state.mapper._identity_key_from_state(state)
@@ -114,7 +115,8 @@ def _register_inserted(session: Session, states: Sequence[Any]) -> None:
         state._orphaned_outside_of_session = False
         replace(state)
         new_in_transaction[state] = True
-    InstanceState._commit_all_states(((state, state.dict) for state in states), identity_map)
+        committed.append((state, values))
+    InstanceState._commit_all_states(committed, identity_map)
 
 
 def _opens_no_transaction_before_savepoint(driver_connection: Any) -> bool:
