@@ -23,7 +23,7 @@ from sqlalchemy.sql import ColumnElement
 
 from advanced_alchemy._core import statements as st
 from advanced_alchemy._core.context import CallContext, M
-from advanced_alchemy._core.model_info import client_default
+from advanced_alchemy._core.model_info import client_default, model_info
 from advanced_alchemy._core.steps import (
     Add,
     AddAll,
@@ -184,16 +184,17 @@ def _add_and_flush(data: Sequence[Any]) -> Operation[None]:
 
 
 def _bulk_insert_states(ctx: CallContext[M], data: Sequence[M]) -> Optional[list[Any]]:
-    """The instance states of ``data`` if it can go out as Core ``INSERT`` rows (new instances without related
-    objects, every value computable client-side, no insert events on the mapper), else ``None``."""
+    """The instance states of ``data`` if it can go out as Core ``INSERT`` rows (new instances of exactly the
+    model, without related objects, every value computable client-side, no insert events on the mapper), else
+    ``None``."""
     info = ctx.info
     mapper = info.mapper
     if info.insert_defaults is None or mapper.dispatch.before_insert or mapper.dispatch.after_insert:
         return None
     relationships = info.relationship_names
     states = [_state_of(item) for item in data]
-    if any(not state.transient or relationships & state.dict.keys() for state in states):
-        return None
+    if any(state.mapper is not mapper or not state.transient or relationships & state.dict.keys() for state in states):
+        return None  # a subclass instance may carry columns (or a table) the model's INSERT does not have
     return states
 
 
@@ -665,17 +666,26 @@ def _is_page(item: Any) -> bool:
 
 
 def _assign(target: Any, values: dict[str, Any]) -> bool:
-    """Set each value that differs on ``target``; returns whether anything changed."""
+    """Set each value that differs on ``target``; returns whether anything changed.
+
+    An attribute ``target`` has not loaded (e.g. a subclass column of a row loaded through its base) is set
+    without being loaded first (which async I/O could not do here)."""
     changed = False
+    unloaded = _state_of(target).unloaded
     for key, value in values.items():
-        if not _equal(getattr(target, key), value):
+        if key in unloaded or not _equal(getattr(target, key), value):
             setattr(target, key, value)
             changed = True
     return changed
 
 
 def _copy_values(info: Any, source: Any, target: Any, *, include_none: bool) -> bool:
-    """Copy the non-key column values set on ``source`` onto ``target``; returns whether anything changed."""
+    """Copy the non-key column values set on ``source`` onto ``target``; returns whether anything changed.
+
+    A ``source`` of a subclass of the model brings its own columns too (onto a ``target`` of that subclass)."""
+    source_model: Any = type(source)
+    if source_model is not dict and source_model is not info.model and isinstance(target, source_model):
+        info = model_info(source_model)
     values = {
         key: value
         for key, value in _row_dict(info, source).items()
@@ -929,8 +939,8 @@ def native_upsert_plan(
     first_shape: Optional[int] = None
     for item in data:
         state = _state_of(item)
-        if not state.transient:
-            return None
+        if state.mapper is not mapper or not state.transient:
+            return None  # subclass instances may carry columns the model's statement does not have
         values = state.dict
         if relationships and any(values.get(name) not in (None, []) for name in relationships):
             return None

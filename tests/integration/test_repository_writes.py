@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import datetime
-from typing import Any
+from typing import Any, Optional
 
 import pytest
 from repository_support import run_scenario
-from sqlalchemy import event, inspect, select
+from sqlalchemy import String, event, inspect, select
+from sqlalchemy.orm import Mapped, mapped_column
 from support import Backend
 from test_repository import TABLES, RepoAuthor, names
 from test_upsert_many import StatementLog
 
-from advanced_alchemy.base import orm_registry
+from advanced_alchemy.base import UUIDBase, orm_registry
 from advanced_alchemy.exceptions import NotFoundError
 from advanced_alchemy.filters import CollectionFilter, LimitOffset, SearchFilter
 
@@ -66,6 +67,39 @@ def test_add_many_leaves_instances_as_a_flush_would(authors_backend: Backend) ->
         assert all(inspect(author).persistent for author in again)
 
     run_scenario(authors_backend, scenario, RepoAuthor)
+
+
+class Animal(UUIDBase):
+    __tablename__ = "write_animal"
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(20), unique=True)
+    __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "animal"}  # noqa: RUF012
+
+
+class Dog(Animal):  # single-table inheritance: its column lives in the parent's table
+    bark: Mapped[Optional[str]] = mapped_column(String(20), nullable=True)
+    __mapper_args__ = {"polymorphic_identity": "dog"}  # noqa: RUF012
+
+
+@pytest.fixture
+def animals_backend(backend: Backend) -> Any:
+    backend.create_all(orm_registry.metadata, [Animal])
+    yield backend
+    backend.drop_all(orm_registry.metadata, [Animal])
+
+
+def test_bulk_writes_keep_subclass_columns(animals_backend: Backend) -> None:
+    """Instances of a subclass go through the unit of work: none of their columns is dropped."""
+
+    async def scenario(session: Any, repo: Any) -> None:
+        await repo.add_many([Dog(name="rex", bark="woof"), Dog(name="max", bark="yip")], auto_commit=True)
+        await repo.upsert_many([Dog(name="max", bark="grr"), Dog(name="ace", bark="arf")], match_fields=["name"])
+        await session.commit()
+        table = Animal.__table__
+        stored = set((await session.execute(select(table.c.kind, table.c.name, table.c.bark))).all())
+        assert stored == {("dog", "rex", "woof"), ("dog", "max", "grr"), ("dog", "ace", "arf")}
+
+    run_scenario(animals_backend, scenario, Animal)
 
 
 def test_update_many_writes_values_and_moves_updated_at(authors_backend: Backend) -> None:
