@@ -20,6 +20,7 @@ from advanced_alchemy._core.steps import (
     Execute,
     Expunge,
     Flush,
+    MarkDeleted,
     Operation,
     Refresh,
     Step,
@@ -38,6 +39,8 @@ def _session_only(session: Any, step: Step) -> Any:
         session.add_all(step.instances)
     elif isinstance(step, Attach):
         return _attach(session, step)
+    elif isinstance(step, MarkDeleted):
+        _mark_deleted(getattr(session, "sync_session", session), step.instances)
     elif isinstance(step, Expunge):
         for instance in step.instances:
             if instance in session:
@@ -74,6 +77,13 @@ def _attach(session: Any, step: Attach) -> list[Any]:
             attached.append(current)
     _register_inserted(sync_session, new)
     return attached
+
+
+def _mark_deleted(session: Session, instances: Sequence[Any]) -> None:
+    identity_map = session.identity_map
+    states = [state for state in map(instance_state, instances) if identity_map.contains_state(state)]
+    if states:
+        session._remove_newly_deleted(states)  # the step a flush takes after its DELETEs
 
 
 def _register_inserted(session: Session, states: Sequence[Any]) -> None:

@@ -45,16 +45,20 @@ def repository_class(model: type[Any], is_async: bool) -> type[Any]:
 
 
 def run_scenario(
-    backend: Backend, scenario: Callable[..., Awaitable[Any]], *models: type[Any], **repo_kwargs: Any
+    backend: Backend,
+    scenario: Callable[..., Awaitable[Any]],
+    *models: type[Any],
+    expire_on_commit: bool = False,
+    **repo_kwargs: Any,
 ) -> Any:
     """Call ``scenario(session, *repos)`` with a repository per model; session and repos are awaitable."""
 
     async def go() -> Any:
         if isinstance(backend.engine, AsyncEngine):
-            async with AsyncSession(backend.engine, expire_on_commit=False) as session:
+            async with AsyncSession(backend.engine, expire_on_commit=expire_on_commit) as session:
                 repos = [repository_class(m, True)(session=session, **repo_kwargs) for m in models]
                 return await scenario(session, *repos)
-        with Session(backend.engine, expire_on_commit=False) as session:
+        with Session(backend.engine, expire_on_commit=expire_on_commit) as session:
             repos = [Awaitable_(repository_class(m, False)(session=session, **repo_kwargs)) for m in models]
             return await scenario(Awaitable_(session), *repos)
 

@@ -35,6 +35,7 @@ from advanced_alchemy._core.steps import (
     Execute,
     Expunge,
     Flush,
+    MarkDeleted,
     Operation,
     Refresh,
 )
@@ -81,6 +82,11 @@ _DEFAULT_CHUNK = 950
 # Rows per executemany INSERT of add_many: bounds the parameters held at once, costs one round trip per chunk.
 _INSERT_CHUNK = 1_000
 _NO_SAVEPOINT_DIALECTS = frozenset({"duckdb"})
+# DELETEs read their rows (RETURNING, or a SELECT first) and mark those instances deleted themselves
+# (MarkDeleted): SQLAlchemy's own synchronisation would evaluate the criteria against every instance of the
+# model in the session (loading expired ones, which async sessions cannot do there) and return new instances
+# for rows the session already holds.
+_OWN_SYNC = {"synchronize_session": False}
 
 
 def persist(
@@ -417,6 +423,7 @@ def delete_many(
         lambda: _delete_by_keys(ctx, item_ids, id_attribute, chunk_size, supports_returning=supports_returning),
         unit_of_work=False,
     )
+    yield MarkDeleted(removed)
     yield from persist(ctx, removed, refresh=False)  # commit or flush, then expunge them if asked
     return removed
 
@@ -446,13 +453,15 @@ def _delete_by_keys(
         else:
             where = st.pk_in_clause(info, chunk, ctx.dialect_name)
         if supports_returning:
-            result: Result[Any] = yield Execute(sql_delete(ctx.model).where(where).returning(ctx.model))
+            result: Result[Any] = yield Execute(
+                sql_delete(ctx.model).where(where).returning(ctx.model), execution_options=_OWN_SYNC
+            )
             removed.extend(_scalars(result, False))
         else:
             found: Result[Any] = yield Execute(ctx.select().where(where))
             rows = _scalars(found, ctx.uniquify)
             if rows:
-                yield Execute(sql_delete(ctx.model).where(where))
+                yield Execute(sql_delete(ctx.model).where(where), execution_options=_OWN_SYNC)
             removed.extend(rows)
     return removed
 
@@ -636,6 +645,7 @@ def delete_where(
         ),
         unit_of_work=False,
     )
+    yield MarkDeleted(deleted)
     yield from persist(ctx, deleted, refresh=False)  # commit or flush, then expunge them if asked
     return deleted
 
@@ -645,11 +655,11 @@ def _delete_matching(
 ) -> Operation[list[M]]:
     statement = st.apply_filters(sql_delete(ctx.model), ctx.model, filters, kwargs, paginate=False)
     if supports_returning:
-        result: Result[Any] = yield Execute(statement.returning(ctx.model))
+        result: Result[Any] = yield Execute(statement.returning(ctx.model), execution_options=_OWN_SYNC)
         deleted = _scalars(result, False)
     else:
         deleted = yield from get_many(replace(ctx, auto_expunge=False), [f for f in filters if not _is_page(f)], kwargs)
-        outcome: Result[Any] = yield Execute(statement)
+        outcome: Result[Any] = yield Execute(statement, execution_options=_OWN_SYNC)
         rowcount = getattr(outcome, "rowcount", -1)
         if sanity_check and rowcount >= 0 and rowcount != len(deleted):
             from advanced_alchemy.exceptions import RepositoryError

@@ -23,6 +23,7 @@ __all__ = (
     "Execute",
     "Expunge",
     "Flush",
+    "MarkDeleted",
     "Operation",
     "Refresh",
     "Step",
@@ -96,6 +97,15 @@ class Delete:
 
 
 @dataclass(frozen=True)
+class MarkDeleted:
+    """Record instances whose rows a statement just deleted as deleted in the session (no SQL), as a flush of
+    ``session.delete()`` would: out of the identity map, detached at commit with their values kept, persistent
+    again after a rollback."""
+
+    instances: Sequence[Any]
+
+
+@dataclass(frozen=True)
 class Expunge:
     """``session.expunge(instance)`` for each instance still attached and not deleted."""
 
@@ -123,6 +133,6 @@ class EndNested:
     commit: bool
 
 
-Step = Union[Execute, Add, AddAll, Attach, Flush, Commit, Refresh, Delete, Expunge, BeginNested, EndNested]
+Step = Union[Execute, Add, AddAll, Attach, Flush, Commit, Refresh, Delete, MarkDeleted, Expunge, BeginNested, EndNested]
 Operation = Generator[Step, Any, T]
 """An operation: yields steps, receives their results, returns its own result."""

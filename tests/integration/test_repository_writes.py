@@ -102,6 +102,50 @@ def test_bulk_writes_keep_subclass_columns(animals_backend: Backend) -> None:
     run_scenario(animals_backend, scenario, Animal)
 
 
+def test_deleted_instances_leave_the_session_as_a_flushed_delete_would(authors_backend: Backend) -> None:
+    """``delete_many`` / ``delete_where`` results are deleted in the session, as after ``session.delete()`` and a
+    flush: out of the identity map with their values kept (a commit's expiry does not reach them), persistent
+    again after a rollback."""
+
+    async def scenario(session: Any, repo: Any) -> None:
+        created = await repo.add_many([RepoAuthor(name=f"d{i}", rank=i) for i in range(4)], auto_commit=True)
+        ids = [created[0].id, created[1].id]
+        removed = await repo.delete_many(ids)
+        assert {id(author) for author in removed} == {id(author) for author in created[:2]}  # the session's own
+        assert all(inspect(author).deleted for author in removed)
+        await session.rollback()
+        assert all(inspect(author).persistent for author in removed)
+        assert await repo.count() == 4
+
+        removed = await repo.delete_many(ids)  # (a rollback expired the instances: no lazy loads here)
+        matched = await repo.delete_where(RepoAuthor.rank == 3)
+        await session.commit()
+        gone = [*removed, *matched]
+        sync_session = getattr(session, "sync_session", None) or session._target
+        assert all(inspect(author).was_deleted and author not in sync_session for author in gone)
+        assert sorted(author.name for author in gone) == ["d0", "d1", "d3"]
+        assert [author.name for author in await repo.get_many()] == ["d2"]
+
+    run_scenario(authors_backend, scenario, RepoAuthor)
+
+
+def test_deleted_instances_stay_readable_after_an_expiring_commit(authors_backend: Backend) -> None:
+    """With SQLAlchemy's default ``expire_on_commit=True`` the instances ``delete_many(..., auto_commit=True)``
+    returns still hold their values (reading one used to raise ``ObjectDeletedError``)."""
+
+    async def scenario(session: Any, repo: Any) -> None:
+        created = await repo.add_many([RepoAuthor(name=f"e{i}", rank=i) for i in range(3)])
+        ids = [author.id for author in created]
+        await session.commit()  # expires them
+        removed = await repo.delete_many(ids[:2], auto_commit=True)
+        assert sorted(author.name for author in removed) == ["e0", "e1"]
+        matched = await repo.delete_where(RepoAuthor.id == ids[2], auto_commit=True)
+        assert [author.rank for author in matched] == [2]
+        assert await repo.count() == 0
+
+    run_scenario(authors_backend, scenario, RepoAuthor, expire_on_commit=True)
+
+
 def test_update_many_writes_values_and_moves_updated_at(authors_backend: Backend) -> None:
     async def scenario(session: Any, repo: Any) -> None:
         created = await repo.add_many([RepoAuthor(name=f"u{i}", rank=i) for i in range(3)], auto_commit=True)
