@@ -87,7 +87,8 @@ def _mark_deleted(session: Session, instances: Sequence[Any]) -> None:
 
 
 def _register_inserted(session: Session, states: Sequence[Any]) -> None:
-    """Make the states of transient instances whose rows were just written persistent, as a flush of them would.
+    """Make the states of transient instances (all of one mapped class) whose rows were just written
+    persistent, as a flush of them would.
 
     They are recorded as new in the session's transaction (a rollback expunges them again) and enter the
     identity map with their attributes committed. Session attach/lifecycle event listeners, if any, are
@@ -117,10 +118,7 @@ def _register_inserted(session: Session, states: Sequence[Any]) -> None:
     committed: list[tuple[Any, dict[str, Any]]] = []
     for state in states:
         values = state.dict
-        if state.mapper is mapper:
-            state.key = (identity_class, tuple([values[name] for name in pk_names]), None)
-        else:
-            state.key = state.mapper._identity_key_from_state(state)
+        state.key = (identity_class, tuple([values[name] for name in pk_names]), None)
         state.session_id = hash_key
         state._orphaned_outside_of_session = False
         replace(state)
