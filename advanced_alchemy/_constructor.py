@@ -47,15 +47,13 @@ def model_constructor(self: Any, **kwargs: Any) -> None:
     try:
         state = instance_state(self)
     except AttributeError:  # not an instrumented instance
-        state = None
-    if state is None:
         for key, value in kwargs.items():
             _set_checked(self, cls, key, value)
         return
     plan = _column_dispatches(cls, state.manager)
     values = self.__dict__
     committed = state.committed_state
-    direct = state.session_id is None and state.key is None and state._last_known_values is None
+    direct = _is_new(state)
     written = False
     for key, value in kwargs.items():
         dispatch = plan.get(key) if direct else None

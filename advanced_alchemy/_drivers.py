@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import InstanceState, Session, SessionTransactionOrigin
@@ -58,12 +58,11 @@ def _attach(session: Any, step: Attach) -> list[Any]:
     identity_map = sync_session.identity_map
     mapper = instance_state(step.instances[0]).mapper
     pk_names = model_info(mapper.class_).pk_attr_names  # type: ignore[arg-type]
+    key_of = _identity_key_of(mapper)
     attached: list[Any] = []
     new: list[Any] = []
-    identity_class = mapper._identity_class
     for instance, values in zip(step.instances, step.values, strict=True):
-        key = (identity_class, tuple([values[name] for name in pk_names]), None)
-        current = identity_map.get(key)
+        current = identity_map.get(key_of(values))
         if current is None:
             state = instance_state(instance)
             state.dict.update(values)
@@ -77,6 +76,17 @@ def _attach(session: Any, step: Attach) -> list[Any]:
             attached.append(current)
     _register_inserted(sync_session, new)
     return attached
+
+
+def _identity_key_of(mapper: Any) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """The identity-map key of an instance of ``mapper``'s class, from its primary-key attribute values."""
+    identity_class = mapper._identity_class
+    pk_names = model_info(mapper.class_).pk_attr_names
+
+    def key_of(values: dict[str, Any]) -> tuple[Any, ...]:
+        return (identity_class, tuple([values[name] for name in pk_names]), None)
+
+    return key_of
 
 
 def _mark_deleted(session: Session, instances: Sequence[Any]) -> None:
@@ -112,13 +122,11 @@ def _register_inserted(session: Session, states: Sequence[Any]) -> None:
     identity_map = session.identity_map
     replace = identity_map.replace
     hash_key = session.hash_key
-    mapper = states[0].mapper
-    identity_class = mapper._identity_class
-    pk_names = model_info(mapper.class_).pk_attr_names
+    key_of = _identity_key_of(states[0].mapper)
     committed: list[tuple[Any, dict[str, Any]]] = []
     for state in states:
         values = state.dict
-        state.key = (identity_class, tuple([values[name] for name in pk_names]), None)
+        state.key = key_of(values)
         state.session_id = hash_key
         state._orphaned_outside_of_session = False
         replace(state)
