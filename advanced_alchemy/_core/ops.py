@@ -515,16 +515,18 @@ def update_many(ctx: CallContext[M], data: Sequence[Any]) -> Operation[list[M]]:
         return list(data)
     stamp = "updated_at" in info.column_attr_names
     now = _now_utc()
-    payload: list[dict[str, Any]] = []
     if tracked:
         assert states is not None
-        columns = frozenset(info.column_attr_names)
-        for state in states:
-            row = _changed_row_dict(info, state, columns)
-            if stamp and "updated_at" not in state.committed_state:
-                row["updated_at"] = now
-            payload.append(row)
+        changes = _tracked_changes(info, states, now if stamp else None)
+        if changes is None:  # a primary key was changed: the unit of work moves the row
+            yield from persist(ctx, data, refresh=False)
+            return list(data)
+        # tracked instances carry the very changes written here: flushing them first would write them twice
+        yield from atomic(ctx, lambda: _execute_updates(info, changes.rows), unit_of_work=False, flush_first=False)
+        changes.mark_written()
+        rows: list[M] = list(data)
     else:
+        payload: list[dict[str, Any]] = []
         for index, item in enumerate(data):
             state = None if states is None else states[index]
             row = _row_dict(info, item, state)
@@ -532,13 +534,8 @@ def update_many(ctx: CallContext[M], data: Sequence[Any]) -> Operation[list[M]]:
             if stamp and not _updated_at_set_by_caller(item, state):
                 row["updated_at"] = now
             payload.append(row)
-    # tracked instances carry the very changes written here: flushing them first would write them twice
-    yield from atomic(ctx, lambda: _update_by_primary_key(info, payload), unit_of_work=False, flush_first=not tracked)
-    if tracked:
-        assert states is not None
-        _mark_written(states, payload)
-        rows: list[M] = list(data)
-    else:
+        bind_rows = [_bind_row(info, row) for row in payload]
+        yield from atomic(ctx, lambda: _execute_updates(info, bind_rows), unit_of_work=False, flush_first=True)
         ids = [
             tuple(row[name] for name in info.pk_attr_names) if info.has_composite_pk else row[info.pk_attr_names[0]]
             for row in payload
@@ -558,65 +555,138 @@ def _row_dict(info: Any, item: Any, state: Any = None) -> dict[str, Any]:
     return {key: values[key] for key in info.column_attr_names if key in values}
 
 
-def _mark_written(states: Sequence[Any], payload: Sequence[dict[str, Any]]) -> None:
-    """Record each row of ``payload`` as the stored state of its persistent instance: nothing left to flush."""
-    clean: list[tuple[Any, dict[str, Any]]] = []
-    identity_map = None
-    for state, row in zip(states, payload, strict=True):
+@dataclass(frozen=True)
+class _UpdateBinds:
+    """Bind parameter names of ``UPDATE ... SET column = :v_attr WHERE pk = :k_attr`` for one model."""
+
+    set_names: dict[str, str]
+    """Column attribute (not primary key) -> the bind name of its new value."""
+    key_names: tuple[str, ...]
+    """The bind names of the primary key attributes, in ``pk_attr_names`` order."""
+    columns: dict[str, Any]
+    """Bind name -> the table column it sets or matches."""
+
+
+_UPDATE_BINDS: dict[type[Any], _UpdateBinds] = {}
+
+
+def _update_binds(info: Any) -> _UpdateBinds:
+    """The model's :class:`_UpdateBinds` (cached)."""
+    binds = _UPDATE_BINDS.get(info.model)
+    if binds is not None:
+        return binds
+    pk_names = set(info.pk_attr_names)
+    set_names = {key: f"v_{key}" for key in info.column_attr_names if key not in pk_names}
+    key_names = tuple(f"k_{key}" for key in info.pk_attr_names)
+    columns = {
+        f"{'k' if key in pk_names else 'v'}_{key}": info.mapper.attrs[key].columns[0] for key in info.column_attr_names
+    }
+    binds = _UPDATE_BINDS[info.model] = _UpdateBinds(set_names, key_names, columns)
+    return binds
+
+
+def _bind_row(info: Any, row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` (column attribute values including the primary key) under its ``UPDATE`` bind names."""
+    binds = _update_binds(info)
+    bound = {binds.key_names[i]: row[name] for i, name in enumerate(info.pk_attr_names)}
+    for key, value in row.items():
+        name = binds.set_names.get(key)
+        if name is not None:
+            bound[name] = value
+    return bound
+
+
+@dataclass
+class _TrackedChanges:
+    """What ``update_many`` writes for instances persistent in a session, and how to record it afterwards."""
+
+    rows: list[dict[str, Any]]
+    """One bind row per instance: its stored primary key and its changed columns."""
+    clean: dict[Any, list[tuple[Any, dict[str, Any]]]]
+    """Per session id, the states (with their dicts) whose every pending change is written."""
+    partial: list[tuple[Any, list[str]]]
+    """States with other pending changes too (relationships ...), with the column attributes written."""
+    stamp: Optional[datetime.datetime]
+
+    def mark_written(self) -> None:
+        """Record the written values as stored, so the next flush skips them (as after a flush)."""
+        stamp = self.stamp
+        for clean in self.clean.values():
+            if stamp is not None:
+                for state, values in clean:
+                    if "updated_at" not in state.committed_state:
+                        values["updated_at"] = stamp
+            session = clean[0][0].session
+            InstanceState._commit_all_states(clean, session.identity_map if session is not None else None)
+        for state, keys in self.partial:
+            instance = state.obj()
+            if stamp is not None and "updated_at" not in state.committed_state:
+                set_committed_value(instance, "updated_at", stamp)
+            for key in keys:
+                set_committed_value(instance, key, state.dict[key])
+
+
+def _tracked_changes(info: Any, states: Sequence[Any], stamp: Optional[datetime.datetime]) -> Optional[_TrackedChanges]:
+    """The ``UPDATE`` rows of persistent instances' changed columns; ``None`` when a primary key changed.
+
+    The row matches the stored primary key (the identity key, valid even when the attribute is expired);
+    ``updated_at`` is set to ``stamp`` unless the caller changed it.
+    """
+    binds = _update_binds(info)
+    set_names = binds.set_names
+    key_names = binds.key_names
+    single_key = key_names[0] if len(key_names) == 1 else None
+    stamp_name = set_names.get("updated_at") if stamp is not None else None
+    rows: list[dict[str, Any]] = []
+    clean: dict[Any, list[tuple[Any, dict[str, Any]]]] = {}
+    bucket: list[tuple[Any, dict[str, Any]]] = []
+    bucket_session = None
+    partial: list[tuple[Any, list[str]]] = []
+    for state in states:
         values = state.dict
-        values.update(row)
-        session = state.session
-        if session is not None and not state.committed_state.keys() - row.keys():
-            clean.append((state, values))  # every pending change was just written
-            identity_map = session.identity_map
-        else:
-            item = state.obj()
-            for key, value in row.items():
-                set_committed_value(item, key, value)
-    if clean:
-        # mark them clean, so the next flush skips them, as the unit of work does after a flush
-        InstanceState._commit_all_states(clean, identity_map)
+        committed = state.committed_state
+        identity = state.key[1]
+        row = {single_key: identity[0]} if single_key is not None else dict(zip(key_names, identity, strict=True))
+        complete = True
+        for key in committed:
+            name = set_names.get(key)
+            if name is not None and key in values:
+                row[name] = values[key]
+            elif key in info.pk_attr_names:
+                return None
+            else:
+                complete = False
+        if stamp_name is not None and "updated_at" not in committed:
+            row[stamp_name] = stamp
+        rows.append(row)
+        if not complete:
+            partial.append((state, [key for key in committed if key in set_names and key in values]))
+            continue
+        if state.session_id != bucket_session or not bucket:
+            bucket_session = state.session_id
+            bucket = clean.setdefault(bucket_session, [])
+        bucket.append((state, values))
+    return _TrackedChanges(rows, clean, partial, stamp)
 
 
-def _update_by_primary_key(info: Any, payload: list[dict[str, Any]]) -> Operation[None]:
-    """Core ``UPDATE table SET ... WHERE pk = ...`` executemany, one per distinct set of columns.
+def _execute_updates(info: Any, rows: list[dict[str, Any]]) -> Operation[None]:
+    """Core ``UPDATE table SET ... WHERE pk = ...`` executemany of bind rows, one per distinct set of columns.
 
     Core, not the ORM's bulk UPDATE, and without autoflush: flushing first would write the very changes it
     is about to write (SQLAlchemy 2.1 autoflushes before Core statements too).
     """
-    pk_names = set(info.pk_attr_names)
+    binds = _update_binds(info)
     groups: dict[frozenset[str], list[dict[str, Any]]] = {}
-    for row in payload:
+    for row in rows:
         groups.setdefault(frozenset(row), []).append(row)
-    mapper = info.mapper
-    for rows in groups.values():
-        keys = list(rows[0])
-        set_keys = [key for key in keys if key not in pk_names]
-        if not set_keys:
+    for group in groups.values():
+        set_names = [name for name in group[0] if name not in binds.key_names]
+        if not set_names:
             continue
-        names = {key: ("k_" if key in pk_names else "v_") + key for key in keys}
-        where = [mapper.attrs[key].columns[0] == bindparam(names[key]) for key in info.pk_attr_names]
-        values: dict[str, Any] = {mapper.attrs[key].columns[0].key: bindparam(names[key]) for key in set_keys}
+        where = [binds.columns[name] == bindparam(name) for name in binds.key_names]
+        values: dict[str, Any] = {binds.columns[name].key: bindparam(name) for name in set_names}
         statement = sql_update(info.table).where(*where).values(values)
-        yield Execute(statement, [{names[key]: value for key, value in row.items()} for row in rows], autoflush=False)
-
-
-def _changed_row_dict(info: Any, state: Any, columns: frozenset[str]) -> dict[str, Any]:
-    """Primary key plus the column attributes changed since the instance was loaded."""
-    values: dict[str, Any] = state.dict
-    row: dict[str, Any] = {}
-    for name in info.pk_attr_names:
-        if name in values:
-            row[name] = values[name]
-    for key in state.committed_state:
-        if key in columns and key in values:
-            row[key] = values[key]
-    identity_key = state.key
-    if identity_key is not None:  # an expired key (e.g. after a commit) is still in the identity
-        for name, value in zip(info.pk_attr_names, identity_key[1], strict=True):
-            row.setdefault(name, value)
-    _require_primary_key(info, row)
-    return row
+        yield Execute(statement, group, autoflush=False)
 
 
 def _require_primary_key(info: Any, row: dict[str, Any]) -> None:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import uuid
 from typing import Any, Optional
 
 import pytest
 from repository_support import run_scenario
 from sqlalchemy import String, event, inspect, select
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm.attributes import set_committed_value
 from support import Backend
-from test_repository import TABLES, RepoAuthor, names
+from test_repository import TABLES, PairBase, RepoAuthor, RepoPair, names
 from test_upsert_many import StatementLog
 
 from advanced_alchemy.base import UUIDBase, orm_registry
@@ -205,6 +207,58 @@ def test_update_many_of_expired_instances_uses_their_identity(authors_backend: B
         assert await repo.count(RepoAuthor.rank == 50) == 2
 
     run_scenario(authors_backend, scenario, RepoAuthor)
+
+
+def test_update_many_of_tracked_instances_edge_cases(authors_backend: Backend) -> None:
+    """A caller-set ``updated_at`` is kept, a changed primary key moves the row (unit of work), and an
+    instance with other pending changes keeps them pending while the written columns are recorded."""
+    log = StatementLog(authors_backend.engine)
+
+    async def scenario(session: Any, repo: Any) -> None:
+        a, b, c = await repo.add_many([RepoAuthor(name=f"t{i}", rank=i) for i in range(3)], auto_commit=True)
+        chosen = datetime.datetime(2001, 2, 3, 4, 5, 6, tzinfo=datetime.timezone.utc)
+        a.rank, a.updated_at = 100, chosen
+        b.rank = 101
+        set_committed_value(b, "books", [])  # loaded, so the assignment needs no lazy load
+        b.books = []  # a pending relationship change the UPDATE does not write
+        with log:
+            await repo.update_many([a, b], auto_commit=False)  # then flushes what else is pending
+        # one executemany (both set rank and updated_at); the flush after it does not write b's rank again
+        assert len(log.starting("UPDATE")) == 1
+        assert not session.dirty
+        await session.commit()
+        stored = {x.name: x for x in await repo.get_many()}
+        assert stored["t0"].rank == 100 and stored["t0"].updated_at == chosen
+        assert stored["t1"].rank == 101 and stored["t1"].updated_at > chosen
+
+        old_id, new_id = c.id, uuid.uuid4()
+        c.id, c.rank = new_id, 102
+        moved = await repo.update_many([c], auto_commit=True)
+        assert moved == [c]
+        assert await repo.get_one_or_none(id=old_id) is None
+        assert (await repo.get(new_id)).rank == 102
+
+    run_scenario(authors_backend, scenario, RepoAuthor)
+
+
+def test_update_many_of_tracked_instances_with_a_composite_key(backend: Backend) -> None:
+    backend.create_all(PairBase.metadata, [RepoPair])
+
+    async def scenario(session: Any, repo: Any) -> None:
+        pairs = await repo.add_many(
+            [RepoPair(left=i, right=r, label=f"{i}{r}") for i in (1, 2) for r in ("a", "b")], auto_commit=True
+        )
+        for pair in pairs[1:3]:
+            pair.label = pair.label + "!"
+        await repo.update_many(pairs[1:3], auto_commit=True)
+        assert not session.dirty
+        stored = {(p.left, p.right): p.label for p in await repo.get_many()}
+        assert stored == {(1, "a"): "1a", (1, "b"): "1b!", (2, "a"): "2a!", (2, "b"): "2b"}
+
+    try:
+        run_scenario(backend, scenario, RepoPair)
+    finally:
+        backend.drop_all(PairBase.metadata, [RepoPair])
 
 
 def test_delete_where(authors_backend: Backend) -> None:
