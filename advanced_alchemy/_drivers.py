@@ -90,8 +90,8 @@ def _identity_key_of(mapper: Any) -> Callable[[dict[str, Any]], tuple[Any, ...]]
 
 
 def _mark_deleted(session: Session, instances: Sequence[Any]) -> None:
-    identity_map = session.identity_map
-    states = [state for state in map(instance_state, instances) if identity_map.contains_state(state)]
+    hash_key = session.hash_key  # persistent in this session: in its identity map
+    states = [state for state in map(instance_state, instances) if state.session_id == hash_key and state.key]
     if states:
         session._remove_newly_deleted(states)  # the step a flush takes after its DELETEs
 

@@ -152,6 +152,14 @@ def _state_of(instance: Any) -> Any:
         return inspect(instance, raiseerr=True)
 
 
+def _states_of(instances: Sequence[Any]) -> list[Any]:
+    """The ``InstanceState`` of each mapped instance (``inspect()``'s error for anything else)."""
+    try:
+        return [instance_state(instance) for instance in instances]
+    except AttributeError:
+        return [_state_of(instance) for instance in instances]
+
+
 def _scalars(result: Result[Any], unique: bool) -> list[Any]:
     scalars = result.scalars()
     return list(scalars.unique().all() if unique else scalars.all())
@@ -197,10 +205,18 @@ def _bulk_insert_states(ctx: CallContext[M], data: Sequence[M]) -> Optional[list
     mapper = info.mapper
     if info.insert_defaults is None or mapper.dispatch.before_insert or mapper.dispatch.after_insert:
         return None
+    states = _states_of(data)
+    for state in states:
+        # a subclass instance may carry columns (or a table) the model's INSERT does not have
+        if (
+            state.mapper is not mapper
+            or state.key is not None
+            or (state.session_id is not None and not state.transient)
+        ):
+            return None
     relationships = info.relationship_names
-    states = [_state_of(item) for item in data]
-    if any(state.mapper is not mapper or not state.transient or relationships & state.dict.keys() for state in states):
-        return None  # a subclass instance may carry columns (or a table) the model's INSERT does not have
+    if relationships and any(relationships & state.dict.keys() for state in states):
+        return None
     return states
 
 
@@ -507,7 +523,7 @@ def update_many(ctx: CallContext[M], data: Sequence[Any]) -> Operation[list[M]]:
     info = ctx.info
     if not data:
         return []
-    states = None if any(isinstance(item, dict) for item in data) else [_state_of(item) for item in data]
+    states = None if any(isinstance(item, dict) for item in data) else _states_of(data)
     tracked = states is not None and all(state.persistent for state in states)
     mapper = info.mapper
     if tracked and (mapper.version_id_col is not None or mapper.dispatch.before_update or mapper.dispatch.after_update):
