@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from operator import attrgetter, itemgetter
 from typing import Any, Callable, Optional, TypeVar
 
 from sqlalchemy import Result, bindparam, func, inspect, over, select
@@ -160,6 +161,13 @@ def _states_of(instances: Sequence[Any]) -> list[Any]:
         return [_state_of(instance) for instance in instances]
 
 
+def _new_of_exactly(state: Any, mapper: Any) -> bool:
+    """Whether ``state`` is a transient instance of exactly ``mapper``'s class (not of a subclass)."""
+    if state.mapper is not mapper or state.key is not None:
+        return False
+    return state.session_id is None or bool(state.transient)
+
+
 def _scalars(result: Result[Any], unique: bool) -> list[Any]:
     scalars = result.scalars()
     return list(scalars.unique().all() if unique else scalars.all())
@@ -206,14 +214,8 @@ def _bulk_insert_states(ctx: CallContext[M], data: Sequence[M]) -> Optional[list
     if info.insert_defaults is None or mapper.dispatch.before_insert or mapper.dispatch.after_insert:
         return None
     states = _states_of(data)
-    for state in states:
-        # a subclass instance may carry columns (or a table) the model's INSERT does not have
-        if (
-            state.mapper is not mapper
-            or state.key is not None
-            or (state.session_id is not None and not state.transient)
-        ):
-            return None
+    if not all(_new_of_exactly(state, mapper) for state in states):
+        return None  # a subclass instance may carry columns (or a table) the model's INSERT does not have
     relationships = info.relationship_names
     if relationships and any(relationships & state.dict.keys() for state in states):
         return None
@@ -923,8 +925,8 @@ def upsert_many(
     fields = [match_fields] if isinstance(match_fields, str) else list(match_fields or info.pk_attr_names)
     for name in fields:
         resolve_field(ctx.model, name)
-    keys = [tuple(getattr(item, name) for name in fields) for item in data]
-    complete = [key for key in keys if all(part is not None for part in key)]
+    keys = _match_keys(data, fields)
+    complete = [key for key in keys if None not in key]
     if len(set(complete)) != len(complete):
         msg = f"upsert_many got the same {fields} more than once in one batch"
         raise ValueError(msg)
@@ -1033,9 +1035,8 @@ def native_upsert_plan(
     rows: list[dict[str, Any]] = []
     first_given: Optional[list[str]] = None
     first_shape: Optional[int] = None
-    for item in data:
-        state = _state_of(item)
-        if state.mapper is not mapper or not state.transient:
+    for state in _states_of(data):
+        if not _new_of_exactly(state, mapper):
             return None  # subclass instances may carry columns the model's statement does not have
         values = state.dict
         if relationships and any(values.get(name) not in (None, []) for name in relationships):
@@ -1119,6 +1120,7 @@ def _upsert_many_native(
             table, list(rows[0]), conflict, plan.update_columns, ctx.dialect_name, model_type=ctx.model
         )
     stored: dict[tuple[Any, ...], dict[str, Any]] = {}
+    key_of = _match_key_of(fields)
     for start in range(0, len(rows), size):
         chunk = rows[start : start + size]
         if executemany is not None:
@@ -1136,13 +1138,31 @@ def _upsert_many_native(
         found: Result[Any] = yield Execute(select(*read_columns).where(where))
         for row in found:
             values = dict(zip(read_attrs, row, strict=True))
-            stored[tuple(values[name] for name in fields)] = values
+            stored[key_of(values)] = values
+    sent_pairs = [(attr, column_key) for attr, column_key in sent.items() if column_key in plan.rows[0]]
     attached_values = []
     for sent_row, key in zip(plan.rows, keys, strict=True):
-        attached = {attr: sent_row[column_key] for attr, column_key in sent.items() if column_key in sent_row}
+        attached = {attr: sent_row[column_key] for attr, column_key in sent_pairs}  # every row has the same keys
         attached.update(stored[key])
         attached_values.append(attached)
     return attached_values
+
+
+def _match_key_of(fields: Sequence[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """The match key (a tuple of the ``fields`` values) of a dict of attribute values."""
+    if len(fields) == 1:
+        name = fields[0]
+        return lambda values: (values[name],)
+    get = itemgetter(*fields)
+    return lambda values: get(values)
+
+
+def _match_keys(data: Sequence[Any], fields: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Each item's values of ``fields``, as a tuple."""
+    get = attrgetter(*fields)
+    if len(fields) == 1:
+        return [(get(item),) for item in data]
+    return [get(item) for item in data]
 
 
 def _upsert_many_fallback(
