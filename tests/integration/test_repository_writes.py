@@ -228,8 +228,10 @@ def test_update_many_of_tracked_instances_edge_cases(authors_backend: Backend) -
         assert not session.dirty
         await session.commit()
         stored = {x.name: x for x in await repo.get_many()}
-        assert stored["t0"].rank == 100 and stored["t0"].updated_at == chosen
-        assert stored["t1"].rank == 101 and stored["t1"].updated_at > chosen
+        assert stored["t0"].rank == 100
+        assert stored["t0"].updated_at == chosen
+        assert stored["t1"].rank == 101
+        assert stored["t1"].updated_at > chosen
 
         old_id, new_id = c.id, uuid.uuid4()
         c.id, c.rank = new_id, 102
