@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import random
 import uuid
 from typing import Any, Optional
 
@@ -239,6 +240,45 @@ def test_update_many_of_tracked_instances_edge_cases(authors_backend: Backend) -
         assert moved == [c]
         assert await repo.get_one_or_none(id=old_id) is None
         assert (await repo.get(new_id)).rank == 102
+
+    run_scenario(authors_backend, scenario, RepoAuthor)
+
+
+def test_update_many_of_tracked_instances_random_changes(authors_backend: Backend) -> None:
+    """Random changes to random instances: the database ends up holding exactly the instances' values, the
+    changes go out as one executemany per set of changed columns, and nothing is left for a flush."""
+    log = StatementLog(authors_backend.engine)
+    chosen = datetime.datetime(2002, 3, 4, 5, 6, 7, tzinfo=datetime.timezone.utc)
+
+    async def scenario(session: Any, repo: Any) -> None:
+        authors = await repo.add_many([RepoAuthor(name=f"r{i:02d}", rank=i) for i in range(24)], auto_commit=True)
+        for seed in range(6):
+            rng = random.Random(seed)
+            picked = rng.sample(authors, rng.randint(1, len(authors)))
+            column_sets = set()
+            for author in picked:
+                changed = set()
+                if rng.random() < 0.5:
+                    author.name = f"{author.name.split('-')[0]}-{seed}"
+                    changed.add("name")
+                if rng.random() < 0.5:
+                    author.rank = rng.choice([None, rng.randint(-50, 50)])
+                    changed.add("rank")
+                if rng.random() < 0.2:
+                    author.updated_at = chosen
+                changed.add("updated_at")  # set by the caller, or stamped by update_many
+                column_sets.add(frozenset(changed))
+            with log:
+                returned = await repo.update_many(picked, auto_commit=False)
+            assert returned == picked
+            assert len(log.starting("UPDATE")) == len(column_sets)
+            log.statements.clear()
+            assert not session.dirty
+            assert all(not inspect(author).committed_state for author in picked)
+            result = await session.execute(select(RepoAuthor.id, RepoAuthor.name, RepoAuthor.rank))
+            stored = {row.id: (row.name, row.rank) for row in result}
+            assert stored == {author.id: (author.name, author.rank) for author in authors}
+            await session.commit()
 
     run_scenario(authors_backend, scenario, RepoAuthor)
 
