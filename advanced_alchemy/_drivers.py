@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import InstanceState, Session, SessionTransactionOrigin
@@ -123,16 +123,19 @@ def _register_inserted(session: Session, states: Sequence[Any]) -> None:
     replace = identity_map.replace
     hash_key = session.hash_key
     key_of = _identity_key_of(states[0].mapper)
-    committed: list[tuple[Any, dict[str, Any]]] = []
-    for state in states:
-        values = state.dict
-        state.key = key_of(values)
-        state.session_id = hash_key
-        state._orphaned_outside_of_session = False
-        replace(state)
-        new_in_transaction[state] = True
-        committed.append((state, values))
-    InstanceState._commit_all_states(committed, identity_map)
+
+    def registered() -> Iterator[tuple[Any, dict[str, Any]]]:
+        # one state at a time: no per-instance pair outlives its step (fewer objects for the garbage collector)
+        for state in states:
+            values = state.dict
+            state.key = key_of(values)
+            state.session_id = hash_key
+            state._orphaned_outside_of_session = False
+            replace(state)
+            new_in_transaction[state] = True
+            yield state, values
+
+    InstanceState._commit_all_states(registered(), identity_map)
 
 
 def _opens_no_transaction_before_savepoint(driver_connection: Any) -> bool:
