@@ -552,7 +552,7 @@ def update_many(ctx: CallContext[M], data: Sequence[Any]) -> Operation[list[M]]:
             if stamp and not _updated_at_set_by_caller(item, state):
                 row["updated_at"] = now
             payload.append(row)
-        bind_rows = [_bind_row(info, row) for row in payload]
+        bind_rows = _bind_rows(info, payload)
         yield from atomic(ctx, lambda: _execute_updates(info, bind_rows), unit_of_work=False, flush_first=True)
         ids = [
             tuple(row[name] for name in info.pk_attr_names) if info.has_composite_pk else row[info.pk_attr_names[0]]
@@ -603,15 +603,20 @@ def _update_binds(info: Any) -> _UpdateBinds:
     return binds
 
 
-def _bind_row(info: Any, row: dict[str, Any]) -> dict[str, Any]:
-    """``row`` (column attribute values including the primary key) under its ``UPDATE`` bind names."""
+def _bind_rows(info: Any, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` (column attribute values including the primary key) under their ``UPDATE`` bind names."""
     binds = _update_binds(info)
-    bound = {binds.key_names[i]: row[name] for i, name in enumerate(info.pk_attr_names)}
-    for key, value in row.items():
-        name = binds.set_names.get(key)
-        if name is not None:
-            bound[name] = value
-    return bound
+    keys = list(zip(binds.key_names, info.pk_attr_names, strict=True))
+    set_names = binds.set_names
+    bound_rows = []
+    for row in rows:
+        bound = {bind: row[name] for bind, name in keys}
+        for key, value in row.items():
+            name = set_names.get(key)
+            if name is not None:
+                bound[name] = value
+        bound_rows.append(bound)
+    return bound_rows
 
 
 @dataclass
